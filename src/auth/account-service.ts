@@ -1,0 +1,71 @@
+import { assertAcceptablePassword, normalizeEmail, PASSWORD_MAX_LENGTH } from "./credentials";
+import type { AuthDeps } from "./deps";
+import { AuthError, badInput } from "./errors";
+import type { TokenIssuer } from "./token-issuer";
+import type { ClientInfo, Role, TokenPair, UserRecord } from "./types";
+
+export interface CredentialsInput {
+  email: string;
+  password: string;
+}
+
+const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
+
+type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger">;
+
+export class AccountService {
+  constructor(
+    private readonly deps: AccountDeps,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async signup(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
+    const user = await this.createUser(input, "USER");
+    this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
+    return this.issuer.startSession(user, client);
+  }
+
+  /**
+   * One failure for unknown email and wrong password, and both pay for one argon2 verify, so
+   * neither the response nor its timing tells whether an account exists.
+   */
+  async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
+    const email = normalizeEmail(input.email);
+    if ([...input.password].length > PASSWORD_MAX_LENGTH) {
+      throw badInput("password", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
+    }
+    const found = await this.deps.users.findByEmail(email);
+    if (!found) {
+      await this.deps.hasher.verifyDummy(input.password);
+      this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
+      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+    }
+    if (!(await this.deps.hasher.verify(found.passwordHash, input.password))) {
+      this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: found.id }, "login failed");
+      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+    }
+    const { passwordHash: _secret, ...user } = found;
+    this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
+    return this.issuer.startSession(user, client);
+  }
+
+  /** Boot-time admin provisioning: creates the account as ADMIN or promotes it; never resets its password. */
+  async ensureAdmin(input: CredentialsInput): Promise<{ user: UserRecord; created: boolean }> {
+    const existing = await this.deps.users.findByEmail(normalizeEmail(input.email));
+    if (!existing) return { user: await this.createUser(input, "ADMIN"), created: true };
+    if (existing.role === "ADMIN") {
+      const { passwordHash: _secret, ...user } = existing;
+      return { user, created: false };
+    }
+    const promoted = await this.deps.users.setRole(existing.id, "ADMIN", this.deps.clock.now());
+    if (!promoted) throw new Error("bootstrap admin disappeared while being promoted");
+    return { user: promoted, created: false };
+  }
+
+  private async createUser(input: CredentialsInput, role: Role): Promise<UserRecord> {
+    const email = normalizeEmail(input.email);
+    assertAcceptablePassword(input.password);
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now() });
+  }
+}

@@ -1,0 +1,52 @@
+import { AccessTokenService, type AccessTokenSettings } from "./access-tokens";
+import { AccountService } from "./account-service";
+import type { Clock } from "./clock";
+import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
+import type { PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { RandomBytes } from "./refresh-token-codec";
+import { RefreshService } from "./refresh-service";
+import { SessionService } from "./session-service";
+import { SessionStateCache } from "./session-state-cache";
+import { TokenIssuer } from "./token-issuer";
+import { UserAdminService } from "./user-admin-service";
+import { ViewerResolver } from "./viewer-resolver";
+
+export interface AuthOptions {
+  users: UserStore;
+  sessions: SessionStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  newId: () => string;
+  logger: AuthLogger;
+  accessToken: AccessTokenSettings;
+  policy: SessionPolicy;
+  /** Upper bound on how stale a revocation or role change may be seen by another instance. */
+  sessionCacheTtlMs: number;
+}
+
+export interface Auth {
+  accounts: AccountService;
+  refresh: RefreshService;
+  sessions: SessionService;
+  admin: UserAdminService;
+  viewers: ViewerResolver;
+}
+
+export function createAuth(options: AuthOptions): Auth {
+  const { sessionCacheTtlMs, accessToken, ...rest } = options;
+  const deps: AuthDeps = {
+    ...rest,
+    accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
+    cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
+  };
+  const issuer = new TokenIssuer(deps);
+  const viewers = new ViewerResolver(deps);
+  return {
+    accounts: new AccountService(deps, issuer),
+    refresh: new RefreshService(deps, issuer),
+    sessions: new SessionService(deps, viewers),
+    admin: new UserAdminService(deps),
+    viewers,
+  };
+}

@@ -1,0 +1,33 @@
+import type { AccessTokenService } from "./access-tokens";
+import type { Clock } from "./clock";
+import type { PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { RandomBytes } from "./refresh-token-codec";
+import type { SessionStateCache } from "./session-state-cache";
+
+export interface SessionPolicy {
+  /** Idle lifetime of a refresh token; slides on each rotation. */
+  refreshTokenTtlMs: number;
+  /** Absolute lifetime of a session from login, whatever the rotations. */
+  sessionMaxAgeMs: number;
+  /** How long a just-rotated token may still be exchanged (concurrent tabs), instead of counting as reuse. */
+  reuseGraceMs: number;
+}
+
+/** Structured logger shape (pino-compatible). Never pass passwords or tokens in `fields`. */
+export interface AuthLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface AuthDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  hasher: PasswordHasher;
+  accessTokens: AccessTokenService;
+  cache: SessionStateCache;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  newId: () => string;
+  policy: SessionPolicy;
+  logger: AuthLogger;
+}

@@ -1,0 +1,61 @@
+/**
+ * The closed set of failures the auth core can report. The GraphQL layer maps these to
+ * `extensions.code` in exactly one place (src/graphql/errors/format-error.ts); nothing else
+ * invents client-visible codes.
+ */
+export const AUTH_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "INVALID_CREDENTIALS",
+  "EMAIL_TAKEN",
+  "INVALID_REFRESH_TOKEN",
+  "REFRESH_TOKEN_REUSED",
+] as const;
+export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
+
+export const UNAUTHENTICATED_REASONS = [
+  "TOKEN_MISSING",
+  "TOKEN_INVALID",
+  "TOKEN_EXPIRED",
+  "SESSION_REVOKED",
+] as const;
+export type UnauthenticatedReason = (typeof UNAUTHENTICATED_REASONS)[number];
+
+export interface AuthErrorDetails {
+  reason?: UnauthenticatedReason;
+  field?: string;
+}
+
+export class AuthError extends Error {
+  override readonly name = "AuthError";
+  readonly code: AuthErrorCode;
+  readonly reason?: UnauthenticatedReason;
+  readonly field?: string;
+
+  constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
+    super(message);
+    this.code = code;
+    if (details.reason) this.reason = details.reason;
+    if (details.field) this.field = details.field;
+  }
+}
+
+const UNAUTHENTICATED_MESSAGES: Record<UnauthenticatedReason, string> = {
+  TOKEN_MISSING: "Authentication required: send an access token as 'Authorization: Bearer <token>'.",
+  TOKEN_INVALID: "The access token is invalid.",
+  TOKEN_EXPIRED: "The access token has expired; use refreshToken to get a new one.",
+  SESSION_REVOKED: "The session of this access token has ended; sign in again.",
+};
+
+export function unauthenticated(reason: UnauthenticatedReason): AuthError {
+  return new AuthError("UNAUTHENTICATED", UNAUTHENTICATED_MESSAGES[reason], { reason });
+}
+
+export function badInput(field: string, message: string): AuthError {
+  return new AuthError("BAD_USER_INPUT", message, { field });
+}
+
+export function isAuthError(error: unknown): error is AuthError {
+  return error instanceof AuthError;
+}

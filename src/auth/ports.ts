@@ -1,0 +1,71 @@
+import type { RefreshTokenRecord, Role, SessionRecord, SessionState, UserRecord, UserWithPassword } from "./types";
+
+/**
+ * Storage ports. The auth core depends only on these; Prisma lives in src/db. Every
+ * implementation must pass the shared contract suite in test/db/store-contract.ts.
+ */
+
+export interface NewUser {
+  id: string;
+  email: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface UserStore {
+  /** Throws AuthError("EMAIL_TAKEN") when the (already normalized) email exists. */
+  create(user: NewUser): Promise<UserRecord>;
+  findByEmail(email: string): Promise<UserWithPassword | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** Ordered by (createdAt, id); `after` is an exclusive cursor id. */
+  list(page: { first: number; after?: string | null }): Promise<UserRecord[]>;
+  setRole(id: string, role: Role, at: Date): Promise<UserRecord | null>;
+  setPasswordHash(id: string, passwordHash: string, at: Date): Promise<void>;
+}
+
+export type NewSession = Omit<SessionRecord, "revokedAt">;
+export type NewRefreshToken = Omit<RefreshTokenRecord, "rotatedAt" | "revokedAt">;
+
+export interface LockedRefreshToken {
+  token: RefreshTokenRecord;
+  session: SessionRecord;
+}
+
+/** Writes allowed while a refresh token row is locked; all commit or roll back together. */
+export interface RotationTransaction {
+  insertToken(token: NewRefreshToken): Promise<void>;
+  markRotated(tokenId: string, at: Date): Promise<void>;
+  touchSession(sessionId: string, update: { lastUsedAt: Date; expiresAt: Date }): Promise<void>;
+  /** Revokes the session and every refresh token in it. */
+  revokeSession(sessionId: string, at: Date, reason: string): Promise<void>;
+}
+
+export interface SessionStore {
+  /** Creates a session together with its first refresh token, atomically. */
+  create(session: NewSession, firstToken: NewRefreshToken): Promise<void>;
+  /**
+   * Runs `work` in one transaction holding an exclusive lock on the refresh token row with this
+   * hash (SELECT … FOR UPDATE), so concurrent rotations of one token are serialized. `locked` is
+   * null when no such token exists. If `work` throws, nothing it wrote is kept.
+   */
+  withLockedRefreshToken<T>(
+    tokenHash: string,
+    work: (locked: LockedRefreshToken | null, tx: RotationTransaction) => Promise<T>,
+  ): Promise<T>;
+  findState(sessionId: string): Promise<SessionState | null>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  /** Sessions neither revoked nor expired at `now`, newest first. */
+  listActive(userId: string, now: Date): Promise<SessionRecord[]>;
+  /** Revokes one session (and its tokens) if it belongs to `userId` and is not yet revoked. */
+  revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean>;
+  /** Revokes every unrevoked session of the user, except `exceptSessionId`; returns how many. */
+  revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Burns the same work as a real verify, for unknown accounts (no timing oracle). */
+  verifyDummy(password: string): Promise<void>;
+}

@@ -1,0 +1,76 @@
+import type { AuthDeps } from "./deps";
+import { AuthError } from "./errors";
+import type { LockedRefreshToken, RotationTransaction } from "./ports";
+import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
+import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
+import type { TokenPair } from "./types";
+
+type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger">;
+
+type Outcome =
+  | { kind: "issued"; userId: string; sessionId: string; refresh: MintedRefreshToken }
+  | { kind: "invalid" }
+  | { kind: "reused"; userId: string; sessionId: string };
+
+const invalid = (): AuthError =>
+  new AuthError("INVALID_REFRESH_TOKEN", "The refresh token is invalid, expired or revoked; sign in again.");
+
+/**
+ * Refresh-token rotation (RFC 9700 §4.14.2). Each token is exchanged once, inside a transaction
+ * that holds its row lock, for a child in the same session. A token exchanged again within the
+ * grace window (two tabs racing) gets a sibling; after it, the exchange is treated as theft and
+ * the whole session is revoked.
+ */
+export class RefreshService {
+  constructor(
+    private readonly deps: RefreshDeps,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async refresh(presented: string | null | undefined): Promise<TokenPair> {
+    if (!presented || !looksLikeRefreshToken(presented)) throw invalid();
+    const now = this.deps.clock.now();
+    const outcome = await this.deps.sessions.withLockedRefreshToken(hashRefreshToken(presented), (locked, tx) =>
+      this.decide(presented, locked, tx, now),
+    );
+    if (outcome.kind === "invalid") throw invalid();
+    if (outcome.kind === "reused") {
+      this.deps.cache.invalidateSession(outcome.sessionId);
+      this.deps.logger.warn(
+        { event: "refresh_reuse_detected", userId: outcome.userId, sessionId: outcome.sessionId },
+        "rotated refresh token reused after grace window; session revoked",
+      );
+      throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety. Sign in again.");
+    }
+    const user = await this.deps.users.findById(outcome.userId);
+    if (!user) throw invalid();
+    return this.issuer.pair(user, outcome.sessionId, outcome.refresh);
+  }
+
+  private async decide(
+    presented: string,
+    locked: LockedRefreshToken | null,
+    tx: RotationTransaction,
+    now: Date,
+  ): Promise<Outcome> {
+    if (!locked || !tokenHashMatches(locked.token.tokenHash, presented)) return { kind: "invalid" };
+    const { token, session } = locked;
+    const expired = token.expiresAt <= now || session.absoluteExpiresAt <= now;
+    if (token.revokedAt || session.revokedAt || expired) return { kind: "invalid" };
+    if (token.rotatedAt) {
+      const sinceRotation = now.getTime() - token.rotatedAt.getTime();
+      if (sinceRotation > this.deps.policy.reuseGraceMs) {
+        await tx.revokeSession(session.id, now, "refresh_token_reused");
+        return { kind: "reused", userId: session.userId, sessionId: session.id };
+      }
+    } else {
+      await tx.markRotated(token.id, now);
+    }
+    // Within the grace window the sibling shares the rotated token's parent-child link, so the
+    // family tree still records which token each was exchanged from.
+    const refresh = this.issuer.mintRefreshToken(session, token.id, now);
+    await tx.insertToken(refresh.record);
+    await tx.touchSession(session.id, { lastUsedAt: now, expiresAt: refresh.record.expiresAt });
+    return { kind: "issued", userId: session.userId, sessionId: session.id, refresh };
+  }
+}

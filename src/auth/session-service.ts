@@ -1,0 +1,61 @@
+import type { AuthDeps } from "./deps";
+import { badInput } from "./errors";
+import { isUuid } from "./ids";
+import { hashRefreshToken, looksLikeRefreshToken } from "./refresh-token-codec";
+import type { SessionRecord, Viewer } from "./types";
+import type { ViewerResolver } from "./viewer-resolver";
+
+type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "clock" | "logger">;
+
+export interface SessionView extends SessionRecord {
+  current: boolean;
+}
+
+export class SessionService {
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly viewers: ViewerResolver,
+  ) {}
+
+  async list(viewer: Viewer): Promise<SessionView[]> {
+    const sessions = await this.deps.sessions.listActive(viewer.user.id, this.deps.clock.now());
+    return sessions.map((s) => ({ ...s, current: s.id === viewer.sessionId }));
+  }
+
+  /**
+   * Idempotent: an unknown or already-revoked refresh token still answers true, so logout never
+   * tells a caller whether a token existed. Without a refresh token, the bearer token's session
+   * ends, even if that access token has expired (its signature still proves possession).
+   */
+  async logout(refreshToken: string | null | undefined, authorization: string | undefined): Promise<boolean> {
+    if (refreshToken) {
+      if (!looksLikeRefreshToken(refreshToken)) return true;
+      const session = await this.deps.sessions.findByTokenHash(hashRefreshToken(refreshToken));
+      if (session) await this.revokeOwn(session.id, session.userId, "logout");
+      return true;
+    }
+    const claims = this.viewers.claimsForLogout(authorization);
+    if (claims && isUuid(claims.sid) && isUuid(claims.sub)) await this.revokeOwn(claims.sid, claims.sub, "logout");
+    return true;
+  }
+
+  async logoutAll(viewer: Viewer): Promise<number> {
+    const count = await this.deps.sessions.revokeAllForUser(viewer.user.id, this.deps.clock.now(), "logout_all");
+    this.deps.cache.invalidateUser(viewer.user.id);
+    this.deps.logger.info({ event: "logout_all", userId: viewer.user.id, count }, "all sessions revoked");
+    return count;
+  }
+
+  /** Only the viewer's own sessions: a foreign or unknown id answers false, revealing nothing. */
+  async revoke(viewer: Viewer, sessionId: string): Promise<boolean> {
+    if (!isUuid(sessionId)) throw badInput("id", "Session id must be a UUID.");
+    return this.revokeOwn(sessionId, viewer.user.id, "revoked_by_user");
+  }
+
+  private async revokeOwn(sessionId: string, userId: string, reason: string): Promise<boolean> {
+    const revoked = await this.deps.sessions.revoke(sessionId, userId, this.deps.clock.now(), reason);
+    this.deps.cache.invalidateSession(sessionId);
+    if (revoked) this.deps.logger.info({ event: "session_revoked", userId, sessionId, reason }, "session revoked");
+    return revoked;
+  }
+}

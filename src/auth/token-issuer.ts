@@ -1,0 +1,63 @@
+import type { AuthDeps } from "./deps";
+import type { NewRefreshToken } from "./ports";
+import { generateRefreshToken } from "./refresh-token-codec";
+import type { ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
+
+type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "clock" | "randomBytes" | "newId" | "policy">;
+
+export interface MintedRefreshToken {
+  token: string;
+  record: NewRefreshToken;
+}
+
+/** Creates sessions and token pairs; the only place that decides refresh-token lifetimes. */
+export class TokenIssuer {
+  constructor(private readonly deps: IssuerDeps) {}
+
+  async startSession(user: UserRecord, client: ClientInfo): Promise<TokenPair> {
+    const now = this.deps.clock.now();
+    const absoluteExpiresAt = new Date(now.getTime() + this.deps.policy.sessionMaxAgeMs);
+    const session: SessionRecord = {
+      id: this.deps.newId(),
+      userId: user.id,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now,
+      absoluteExpiresAt,
+      revokedAt: null,
+      userAgent: client.userAgent,
+      ip: client.ip,
+    };
+    const refresh = this.mintRefreshToken(session, null, now);
+    session.expiresAt = refresh.record.expiresAt;
+    await this.deps.sessions.create(session, refresh.record);
+    return this.pair(user, session.id, refresh);
+  }
+
+  /** Idle expiry slides from `now` but never past the session's absolute expiry. */
+  mintRefreshToken(
+    session: Pick<SessionRecord, "id" | "absoluteExpiresAt">,
+    parentId: string | null,
+    now: Date,
+  ): MintedRefreshToken {
+    const { token, hash } = generateRefreshToken(this.deps.randomBytes);
+    const idleExpiry = now.getTime() + this.deps.policy.refreshTokenTtlMs;
+    const expiresAt = new Date(Math.min(idleExpiry, session.absoluteExpiresAt.getTime()));
+    return {
+      token,
+      record: { id: this.deps.newId(), tokenHash: hash, sessionId: session.id, parentId, createdAt: now, expiresAt },
+    };
+  }
+
+  pair(user: UserRecord, sessionId: string, refresh: MintedRefreshToken): TokenPair {
+    const access = this.deps.accessTokens.issue({ userId: user.id, role: user.role, sessionId });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.record.expiresAt,
+      user,
+      sessionId,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import type { AuthDeps } from "./deps";
+import { badInput } from "./errors";
+import { isUuid } from "./ids";
+import type { Role, UserRecord, Viewer } from "./types";
+
+type AdminDeps = Pick<AuthDeps, "users" | "cache" | "clock" | "logger">;
+
+export const MAX_PAGE_SIZE = 100;
+
+export class UserAdminService {
+  constructor(private readonly deps: AdminDeps) {}
+
+  async list(first: number, after: string | null | undefined): Promise<UserRecord[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badInput("first", `first must be between 1 and ${MAX_PAGE_SIZE}.`);
+    }
+    if (after != null && !isUuid(after)) throw badInput("after", "after must be a user id.");
+    return this.deps.users.list({ first, after: after ?? null });
+  }
+
+  async setRole(actor: Viewer, userId: string, role: Role): Promise<UserRecord> {
+    if (!isUuid(userId)) throw badInput("userId", "userId must be a user id.");
+    const updated = await this.deps.users.setRole(userId, role, this.deps.clock.now());
+    if (!updated) throw badInput("userId", "No user has this id.");
+    // Authorization reads the current role; drop cached state so this instance applies it now.
+    this.deps.cache.invalidateUser(userId);
+    this.deps.logger.info({ event: "role_changed", actorId: actor.user.id, userId, role }, "role changed");
+    return updated;
+  }
+}

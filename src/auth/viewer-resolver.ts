@@ -1,0 +1,63 @@
+import type { AccessTokenClaims } from "./access-tokens";
+import type { AuthDeps } from "./deps";
+import { isAuthError, type UnauthenticatedReason } from "./errors";
+import type { Viewer } from "./types";
+
+export type AuthState =
+  | { viewer: Viewer; reason: null }
+  | { viewer: null; reason: UnauthenticatedReason };
+
+type ResolverDeps = Pick<AuthDeps, "accessTokens" | "cache" | "clock">;
+
+const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
+
+/**
+ * Turns an Authorization header into a viewer. Expected failures (missing, malformed, expired,
+ * revoked) are returned, never thrown: whether they matter is the @auth directive's decision.
+ * Only infrastructure failures (database down) throw.
+ */
+export class ViewerResolver {
+  constructor(private readonly deps: ResolverDeps) {}
+
+  async resolve(authorization: string | undefined): Promise<AuthState> {
+    const token = extractBearer(authorization);
+    if (token === null) return { viewer: null, reason: "TOKEN_MISSING" };
+    let claims: AccessTokenClaims;
+    try {
+      claims = this.deps.accessTokens.verify(token);
+    } catch (error) {
+      if (isAuthError(error) && error.reason) return { viewer: null, reason: error.reason };
+      throw error;
+    }
+    const viewer = await this.liveViewer(claims);
+    return viewer ? { viewer, reason: null } : { viewer: null, reason: "SESSION_REVOKED" };
+  }
+
+  /** The signed claims of an authentic token even if expired; null if it is not authentic. */
+  claimsForLogout(authorization: string | undefined): AccessTokenClaims | null {
+    const token = extractBearer(authorization);
+    if (token === null) return null;
+    try {
+      return this.deps.accessTokens.verify(token, { allowExpired: true });
+    } catch {
+      return null;
+    }
+  }
+
+  private async liveViewer(claims: AccessTokenClaims): Promise<Viewer | null> {
+    const state = await this.deps.cache.get(claims.sid);
+    if (!state) return null;
+    const { session, user } = state;
+    const live = session.revokedAt === null && session.expiresAt > this.deps.clock.now();
+    // The role comes from the store, not the claim: demotions apply without waiting for expiry.
+    if (!live || session.userId !== claims.sub) return null;
+    return { user, sessionId: session.id };
+  }
+}
+
+/** Empty string or a malformed scheme counts as present-but-invalid, except a missing header. */
+function extractBearer(authorization: string | undefined): string | null {
+  if (authorization === undefined || authorization.trim() === "") return null;
+  const match = BEARER.exec(authorization);
+  return match?.[1] ?? "";
+}

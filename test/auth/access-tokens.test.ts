@@ -1,0 +1,86 @@
+import { createSecretKey } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { AccessTokenService, fixedClock } from "../../src/auth";
+import { T0, TEST_SECRET, testAccessTokenSettings } from "../support/auth-fixture";
+
+const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222" };
+
+function service(clock = fixedClock(T0), overrides = {}) {
+  let n = 0;
+  return new AccessTokenService(testAccessTokenSettings(overrides), clock, () => `jti-${++n}`);
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { reason?: string }).reason;
+  }
+  return "accepted";
+}
+
+/** Signs arbitrary claims with the real secret, to test what the verifier checks beyond the signature. */
+function forge(payload: object, header: object = { typ: "at+jwt" }, secret: string = TEST_SECRET, alg: jwt.Algorithm = "HS256") {
+  return jwt.sign(payload, createSecretKey(Buffer.from(secret)), { algorithm: alg, header: { alg, ...header } });
+}
+
+const now = Math.floor(T0.getTime() / 1000);
+const valid = { sub: subject.userId, sid: subject.sessionId, role: "USER", jti: "j", iat: now, exp: now + 900, iss: "test-issuer", aud: "test-audience" };
+
+describe("AccessTokenService", () => {
+  it("issues a JWT with the pinned header and every required claim", () => {
+    const { token, expiresAt } = service().issue(subject);
+    const decoded = jwt.decode(token, { complete: true });
+    expect(decoded?.header).toEqual({ alg: "HS256", typ: "at+jwt" });
+    expect(decoded?.payload).toEqual({ ...valid, jti: "jti-1" });
+    expect(expiresAt).toEqual(new Date(T0.getTime() + 900_000));
+  });
+
+  it("verifies its own tokens and returns typed claims", () => {
+    const svc = service();
+    const claims = svc.verify(svc.issue(subject).token);
+    expect(claims).toMatchObject({ sub: subject.userId, sid: subject.sessionId, role: "USER", exp: now + 900 });
+  });
+
+  it("reports TOKEN_EXPIRED after exp plus the clock tolerance, not before", () => {
+    const clock = fixedClock(T0);
+    const svc = service(clock);
+    const { token } = svc.issue(subject);
+    clock.advance(904_000);
+    expect(codeOf(() => svc.verify(token))).toBe("accepted");
+    clock.advance(2_000);
+    expect(codeOf(() => svc.verify(token))).toBe("TOKEN_EXPIRED");
+    expect(svc.verify(token, { allowExpired: true }).sub).toBe(subject.userId);
+  });
+
+  it.each([
+    ["alg none", () => jwt.sign(valid, "", { algorithm: "none", header: { alg: "none", typ: "at+jwt" } })],
+    ["wrong secret", () => forge(valid, undefined, "another-secret-that-is-also-32-bytes-long")],
+    ["tampered payload", () => {
+      const [h, , s] = forge(valid).split(".");
+      const body = Buffer.from(JSON.stringify({ ...valid, role: "ADMIN" })).toString("base64url");
+      return `${h}.${body}.${s}`;
+    }],
+    ["wrong issuer", () => forge({ ...valid, iss: "evil" })],
+    ["wrong audience", () => forge({ ...valid, aud: "other-api" })],
+    ["missing exp", () => { const { exp: _e, ...rest } = valid; return forge(rest); }],
+    ["wrong typ", () => forge(valid, { typ: "JWT" })],
+    ["missing typ", () => forge(valid, {})],
+    ["other HMAC algorithm with the right secret", () => forge(valid, undefined, TEST_SECRET, "HS512")],
+    ["missing sid", () => { const { sid: _s, ...rest } = valid; return forge(rest); }],
+    ["unknown role", () => forge({ ...valid, role: "ROOT" })],
+    ["garbage", () => "not-a-jwt"],
+    ["oversized", () => "a".repeat(5000)],
+  ])("rejects %s as TOKEN_INVALID", (_name, make) => {
+    expect(codeOf(() => service().verify(make()))).toBe("TOKEN_INVALID");
+  });
+
+  it("rejects a token whose signature is fine but that was issued for the future beyond tolerance", () => {
+    const svc = service();
+    expect(codeOf(() => svc.verify(forge({ ...valid, nbf: now + 60 })))).toBe("TOKEN_INVALID");
+  });
+
+  it("accepts a forged-looking but correctly formed token (control for the rejections above)", () => {
+    expect(codeOf(() => service().verify(forge(valid)))).toBe("accepted");
+  });
+});

@@ -1,0 +1,71 @@
+import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
+import { type AccessTokenSettings, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
+import { memoryStores } from "./memory-stores";
+
+export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";
+export const T0 = new Date("2026-01-01T00:00:00.000Z");
+
+export function testAccessTokenSettings(overrides: Partial<AccessTokenSettings> = {}): AccessTokenSettings {
+  return {
+    key: createSecretKey(Buffer.from(TEST_SECRET)),
+    algorithm: "HS256",
+    issuer: "test-issuer",
+    audience: "test-audience",
+    ttlSeconds: 900,
+    clockToleranceSeconds: 5,
+    ...overrides,
+  };
+}
+
+/** Plain-text "hasher" for pure-logic tests; counts calls so constant-work paths can be asserted. */
+export class CountingHasher implements PasswordHasher {
+  calls = { hash: 0, verify: 0, dummy: 0 };
+  async hash(password: string) {
+    this.calls.hash++;
+    return `plain:${password}`;
+  }
+  async verify(hash: string, password: string) {
+    this.calls.verify++;
+    return hash === `plain:${password}`;
+  }
+  async verifyDummy() {
+    this.calls.dummy++;
+  }
+}
+
+export const silentLogger = { info: () => undefined, warn: () => undefined };
+
+export function authFixture(options: { reuseGraceMs?: number; refreshTokenTtlMs?: number; sessionMaxAgeMs?: number } = {}) {
+  const clock = fixedClock(T0);
+  const stores = memoryStores();
+  const hasher = new CountingHasher();
+  const auth = createAuth({
+    ...stores,
+    hasher,
+    clock,
+    randomBytes,
+    newId: randomUUID,
+    logger: silentLogger,
+    accessToken: testAccessTokenSettings(),
+    policy: {
+      refreshTokenTtlMs: options.refreshTokenTtlMs ?? 14 * 86400_000,
+      sessionMaxAgeMs: options.sessionMaxAgeMs ?? 90 * 86400_000,
+      reuseGraceMs: options.reuseGraceMs ?? 10_000,
+    },
+    sessionCacheTtlMs: 1000,
+  });
+  const client = { userAgent: "jest", ip: "127.0.0.1" };
+  const signup = (email = "ada@example.com", password = "correct horse battery") =>
+    auth.accounts.signup({ email, password }, client);
+  return { auth, clock, stores, hasher, client, signup };
+}
+
+/** Resolves a promise expected to reject and returns the error, failing if it resolved. */
+export async function rejection(promise: Promise<unknown>): Promise<{ code?: string; reason?: string; field?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error("expected the promise to reject, but it resolved");
+}
