@@ -1,0 +1,3 @@
+export { buildContext } from "./build-context";
+export type { RequestFacts } from "./build-context";
+export type { GraphQLContext } from "./graphql-context";

@@ -1,0 +1,3 @@
+export { authDirectiveTransformer } from "./auth-directive";
+export { isRootType, policyOf } from "./policy";
+export type { FieldPolicy } from "./policy";

@@ -1,0 +1,60 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { isAuthError } from "../../auth";
+
+/** Codes Apollo itself produces for bad requests; they carry no secrets and pass through. */
+const APOLLO_CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+export const INTERNAL_ERROR_MESSAGE = "Internal server error";
+
+export interface ErrorFormatterOptions {
+  /** Development only: keep the real message of unexpected errors for the developer. */
+  exposeInternalMessages: boolean;
+  logError(error: unknown): void;
+}
+
+/**
+ * The single mapping from thrown errors to what clients see. AuthError becomes its code (plus
+ * reason/field); anything unexpected is logged and masked as INTERNAL_SERVER_ERROR.
+ */
+export function createErrorFormatter(options: ErrorFormatterOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (isAuthError(original)) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      if (original.reason) extensions.reason = original.reason;
+      if (original.field) extensions.field = original.field;
+      return { ...base, message: original.message, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && APOLLO_CLIENT_CODES.has(code)) {
+      return { ...base, extensions: stripStacktrace(formatted.extensions, options.exposeInternalMessages) };
+    }
+    options.logError(original);
+    return {
+      ...base,
+      message: options.exposeInternalMessages ? formatted.message : INTERNAL_ERROR_MESSAGE,
+      extensions: {
+        code: "INTERNAL_SERVER_ERROR",
+        ...(options.exposeInternalMessages && formatted.extensions?.stacktrace
+          ? { stacktrace: formatted.extensions.stacktrace }
+          : {}),
+      },
+    };
+  };
+}
+
+function stripStacktrace(extensions: GraphQLFormattedError["extensions"], keep: boolean) {
+  if (!extensions || keep) return extensions;
+  const { stacktrace: _stack, ...rest } = extensions;
+  return rest;
+}

@@ -1,0 +1,2 @@
+export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./format-error";
+export type { ErrorFormatterOptions } from "./format-error";

@@ -1,0 +1,6 @@
+export { buildContext } from "./context";
+export type { GraphQLContext, RequestFacts } from "./context";
+export { isRootType, policyOf } from "./directives";
+export type { FieldPolicy } from "./directives";
+export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./errors";
+export { buildSchema, loadTypeDefs } from "./schema";
