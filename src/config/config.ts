@@ -1,0 +1,103 @@
+import { createSecretKey, KeyObject } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { ConfigError } from "./config-error";
+import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
+import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
+
+export const NODE_ENVS = ["development", "production", "test"] as const;
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const DEFAULT_DATABASE_URL = "pglite:./.data/pglite";
+const DAY = 86400;
+
+export interface Config {
+  nodeEnv: (typeof NODE_ENVS)[number];
+  port: number;
+  host: string;
+  databaseUrl: string;
+  migrateOnStart: boolean;
+  jwt: { key: KeyObject; secretSource: SecretResolution["source"]; secretPath?: string; issuer: string; audience: string };
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  refreshReuseGraceSeconds: number;
+  /** Revocations and role changes reach every instance within this bound. */
+  sessionCacheTtlMs: number;
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  bootstrapAdmin: { email: string; password: string } | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+  introspection: boolean;
+}
+
+/** The only reader of process.env. Validates everything up front and returns a frozen object. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const nodeEnv = readEnum(env, "NODE_ENV", NODE_ENVS, "development");
+  const production = nodeEnv === "production";
+  const databaseUrl = readString(env, "DATABASE_URL", DEFAULT_DATABASE_URL);
+  assertDatabaseUrl(databaseUrl);
+  const secret = resolveJwtSecret(env.JWT_SECRET, production, secretPathFor(databaseUrl));
+  const accessTokenTtlSeconds = readDuration(env, "ACCESS_TOKEN_TTL", "15m", 1, DAY);
+  const sessionMaxAgeSeconds = readDuration(env, "SESSION_MAX_AGE", "90d", 60, 3650 * DAY);
+  const config: Config = {
+    nodeEnv,
+    port: readInt(env, "PORT", 4000, 0, 65535),
+    host: readString(env, "HOST", production ? "0.0.0.0" : "127.0.0.1"),
+    databaseUrl,
+    migrateOnStart: readBool(env, "MIGRATE_ON_START", true),
+    jwt: {
+      key: createSecretKey(secret.secret),
+      secretSource: secret.source,
+      ...(secret.path ? { secretPath: secret.path } : {}),
+      issuer: readString(env, "JWT_ISSUER", "graphql-auth-server"),
+      audience: readString(env, "JWT_AUDIENCE", "graphql-auth-server"),
+    },
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: readDuration(env, "REFRESH_TOKEN_TTL", "14d", 60, 3650 * DAY),
+    sessionMaxAgeSeconds,
+    refreshReuseGraceSeconds: readDuration(env, "REFRESH_REUSE_GRACE", "10s", 0, 300),
+    sessionCacheTtlMs: 1000,
+    argon2: {
+      memoryCost: readInt(env, "ARGON2_MEMORY_COST", 19456, 8192, 4 * 1024 * 1024),
+      timeCost: readInt(env, "ARGON2_TIME_COST", 2, 1, 100),
+      parallelism: readInt(env, "ARGON2_PARALLELISM", 1, 1, 16),
+    },
+    bootstrapAdmin: readBootstrapAdmin(env),
+    logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
+    introspection: readBool(env, "INTROSPECTION", !production),
+  };
+  if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
+    throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");
+  }
+  return deepFreeze(config);
+}
+
+function assertDatabaseUrl(url: string): void {
+  if (/^postgres(ql)?:\/\/.+/.test(url) || /^pglite:.+/.test(url)) return;
+  throw new ConfigError(
+    "DATABASE_URL",
+    `unsupported "${url.replace(/:\/\/[^@]*@/, "://***@")}"; use postgresql://user:pass@host:5432/db, pglite:<dir> or pglite:memory`,
+  );
+}
+
+/** The generated development secret lives beside the embedded database's directory. */
+function secretPathFor(databaseUrl: string): string {
+  const pgliteDir = /^pglite:(.+)$/.exec(databaseUrl)?.[1];
+  const base = pgliteDir && pgliteDir !== "memory" ? dirname(resolve(pgliteDir)) : resolve(".data");
+  return join(base, "jwt-secret");
+}
+
+function readBootstrapAdmin(env: Env): Config["bootstrapAdmin"] {
+  const email = readOptional(env, "BOOTSTRAP_ADMIN_EMAIL");
+  const password = env.BOOTSTRAP_ADMIN_PASSWORD;
+  if (!email && !password) return null;
+  if (!email || !password) {
+    throw new ConfigError("BOOTSTRAP_ADMIN_EMAIL", "set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither");
+  }
+  return { email, password };
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === "object" && !Object.isFrozen(child) && !(child instanceof KeyObject)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

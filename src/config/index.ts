@@ -1,0 +1,5 @@
+export { loadConfig, DEFAULT_DATABASE_URL, LOG_LEVELS, NODE_ENVS } from "./config";
+export type { Config } from "./config";
+export { ConfigError } from "./config-error";
+export { parseDurationSeconds } from "./duration";
+export { MIN_SECRET_BYTES } from "./jwt-secret";

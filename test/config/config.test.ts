@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseDurationSeconds } from "../../src/config";
+
+const SECRET = "s".repeat(32);
+const tmp = () => mkdtempSync(join(tmpdir(), "auth-config-"));
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseDurationSeconds", () => {
+  it.each([
+    ["900", 900],
+    ["5s", 5],
+    ["15m", 900],
+    ["12h", 43200],
+    ["14d", 1209600],
+    [" 10s ", 10],
+  ])("parses %j", (raw, seconds) => expect(parseDurationSeconds(raw)).toBe(seconds));
+  it.each(["", "15 m", "1.5h", "-5", "5w", "m", "99999999999999999999d"])("rejects %j", (raw) =>
+    expect(parseDurationSeconds(raw)).toBeNull(),
+  );
+});
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      nodeEnv: "development",
+      port: 4000,
+      host: "127.0.0.1",
+      databaseUrl: "pglite:./.data/pglite",
+      migrateOnStart: true,
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 14 * 86400,
+      sessionMaxAgeSeconds: 90 * 86400,
+      refreshReuseGraceSeconds: 10,
+      argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+      bootstrapAdmin: null,
+      introspection: true,
+      jwt: { secretSource: "env", issuer: "graphql-auth-server", audience: "graphql-auth-server" },
+    });
+    expect(config.jwt.key.symmetricKeySize).toBe(32);
+  });
+
+  it("is frozen", () => {
+    const config = loadConfig({ JWT_SECRET: SECRET });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.argon2)).toBe(true);
+  });
+
+  it("parses durations with units", () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: "5m", REFRESH_TOKEN_TTL: "7d", REFRESH_REUSE_GRACE: "3s" });
+    expect([config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds, config.refreshReuseGraceSeconds]).toEqual([300, 604800, 3]);
+  });
+
+  it.each([
+    [{ JWT_SECRET: "short" }, "JWT_SECRET", /too short.*openssl rand/],
+    [{ NODE_ENV: "production" }, "JWT_SECRET", /required in production/],
+    [{ JWT_SECRET: SECRET, PORT: "http" }, "PORT", /integer/],
+    [{ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: "15 minutes" }, "ACCESS_TOKEN_TTL", /duration/],
+    [{ JWT_SECRET: SECRET, REFRESH_REUSE_GRACE: "1h" }, "REFRESH_REUSE_GRACE", /between/],
+    [{ JWT_SECRET: SECRET, DATABASE_URL: "mysql://x" }, "DATABASE_URL", /pglite:memory/],
+    [{ JWT_SECRET: SECRET, NODE_ENV: "staging" }, "NODE_ENV", /one of/],
+    [{ JWT_SECRET: SECRET, MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START", /true or false/],
+    [{ JWT_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: "a@b.co" }, "BOOTSTRAP_ADMIN_EMAIL", /both/],
+    [{ JWT_SECRET: SECRET, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of/],
+  ])("rejects %j naming %s", (env, variable, message) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("never echoes database credentials in its error", () => {
+    expect(configError({ JWT_SECRET: SECRET, DATABASE_URL: "mysql://admin:hunter2@db/x" }).message).not.toContain("hunter2");
+  });
+
+  it("in development generates a secret once, persists it beside the data directory, and reuses it", () => {
+    const dir = tmp();
+    const env = { DATABASE_URL: `pglite:${join(dir, "pglite")}` };
+    const first = loadConfig(env);
+    expect(first.jwt.secretSource).toBe("generated");
+    const path = join(dir, "jwt-secret");
+    expect(first.jwt.secretPath).toBe(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const second = loadConfig(env);
+    expect(second.jwt.secretSource).toBe("file");
+    expect(second.jwt.key.export().equals(first.jwt.key.export())).toBe(true);
+    expect(Buffer.from(readFileSync(path, "utf8").trim(), "base64url").length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("production defaults: introspection off, listen on all interfaces", () => {
+    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: SECRET });
+    expect(config.introspection).toBe(false);
+    expect(config.host).toBe("0.0.0.0");
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: SECRET, INTROSPECTION: "true" }).introspection).toBe(true);
+  });
+});
