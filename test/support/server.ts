@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { type App, createApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { offsetClock } from "./offset-clock";
+
+export const E2E_SECRET = randomBytes(48).toString("base64url");
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }> };
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  clock: ReturnType<typeof offsetClock>;
+  gql<T = Record<string, any>>(query: string, variables?: object, options?: { token?: string; headers?: Record<string, string> }): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** A real server (Fastify + Apollo + argon2 + database) on an ephemeral loopback port. */
+export async function startServer(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    JWT_SECRET: E2E_SECRET,
+    DATABASE_URL: options.databaseUrl ?? "pglite:memory",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    ...options.env,
+  });
+  const clock = offsetClock();
+  const app = await createApp(config, { clock });
+  const url = await app.listen();
+  const gql = async <T,>(query: string, variables?: object, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<GqlResponse<T>> => {
+    const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GqlResponse<T>["body"] };
+  };
+  return { app, url, clock, gql, close: () => app.close() };
+}
+
+export const PAIR_FIELDS = "accessToken refreshToken tokenType accessTokenExpiresAt refreshTokenExpiresAt user { id email role createdAt }";
+
+export interface Pair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  accessTokenExpiresAt: string;
+  refreshTokenExpiresAt: string;
+  user: { id: string; email: string; role: "USER" | "ADMIN"; createdAt: string };
+}
+
+export async function signup(server: TestServer, email: string, password = "correct horse battery"): Promise<Pair> {
+  const res = await server.gql<{ signup: Pair }>(`mutation($i: SignupInput!) { signup(input: $i) { ${PAIR_FIELDS} } }`, {
+    i: { email, password },
+  });
+  if (!res.body.data?.signup) throw new Error(`signup failed: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.signup;
+}
+
+export async function login(server: TestServer, email: string, password = "correct horse battery"): Promise<GqlResponse<{ login: Pair }>> {
+  return server.gql<{ login: Pair }>(`mutation($i: LoginInput!) { login(input: $i) { ${PAIR_FIELDS} } }`, { i: { email, password } });
+}
+
+export async function refresh(server: TestServer, refreshToken: string | null): Promise<GqlResponse<{ refreshToken: Pair }>> {
+  return server.gql<{ refreshToken: Pair }>(`mutation($t: String) { refreshToken(refreshToken: $t) { ${PAIR_FIELDS} } }`, { t: refreshToken });
+}
+
+/** The single error of a response, asserting there is exactly one. */
+export function onlyError(res: GqlResponse): { message: string; extensions?: Record<string, any> } {
+  if (res.body.errors?.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(res.body)}`);
+  return res.body.errors[0]!;
+}
