@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: prints authed `me` throughput at 50 connections for 10 s, login p50, refresh
+ * p50 and refresh throughput, on the embedded PGlite and on PostgreSQL.
+ * BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names a server on
+ * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "pg";
+import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
+import { startServerProcess } from "./server-process";
+
+const PASSWORD = "bench password 123";
+
+async function benchEngine(name: string, databaseUrl: string, port: number) {
+  const server = await startServerProcess(databaseUrl, port);
+  try {
+    const { url } = server;
+    const signup = await gql<{ signup: { accessToken: string } }>(
+      url,
+      `mutation($i: SignupInput!) { signup(input: $i) { ${PAIR} } }`,
+      { i: { email: "bench@example.com", password: PASSWORD } },
+    );
+    const login = () =>
+      gql<{ login: { accessToken: string; refreshToken: string } }>(
+        url,
+        `mutation($i: LoginInput!) { login(input: $i) { ${PAIR} } }`,
+        { i: { email: "bench@example.com", password: PASSWORD } },
+      );
+    const loginMs = await latency(login, 30);
+    let token = (await login()).login.refreshToken;
+    const refreshMs = await latency(async () => {
+      const data = await gql<{ refreshToken: { refreshToken: string } }>(
+        url,
+        `mutation($t: String) { refreshToken(refreshToken: $t) { ${PAIR} } }`,
+        { t: token },
+      );
+      token = data.refreshToken.refreshToken;
+    }, 200);
+    const chains = await Promise.all(Array.from({ length: 16 }, async () => (await login()).login.refreshToken));
+    const refreshRps = await refreshThroughput(url, chains, 5);
+    const me = await cannon(url, JSON.stringify({ query: "{ me { id email role } }" }), signup.signup.accessToken, 50, 10);
+    return {
+      engine: name,
+      "me req/s (50 conns, 10 s)": Math.round(me.rps),
+      "me p50 ms": me.p50,
+      "me non-2xx": me.non2xx + me.errors,
+      "login p50 ms": round(percentile(loginMs, 50)),
+      "refresh p50 ms": round(percentile(refreshMs, 50)),
+      "refresh req/s (16 chains)": Math.round(refreshRps),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function withFreshPostgres<T>(serverUrl: string, work: (url: string) => Promise<T>): Promise<T> {
+  const name = `auth_bench_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function main() {
+  const results = [];
+  const dir = mkdtempSync(join(tmpdir(), "auth-bench-"));
+  try {
+    results.push(await benchEngine("PGlite (on disk)", `pglite:${join(dir, "pglite")}`, 4701));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  if (pg !== "skip") results.push(await withFreshPostgres(pg, (url) => benchEngine("PostgreSQL", url, 4702)));
+  console.table(results);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
