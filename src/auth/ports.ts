@@ -45,9 +45,10 @@ export interface SessionStore {
   /** Creates a session together with its first refresh token, atomically. */
   create(session: NewSession, firstToken: NewRefreshToken): Promise<void>;
   /**
-   * Runs `work` in one transaction holding an exclusive lock on the refresh token row with this
-   * hash (SELECT … FOR UPDATE), so concurrent rotations of one token are serialized. `locked` is
-   * null when no such token exists. If `work` throws, nothing it wrote is kept.
+   * Runs `work` in one transaction holding exclusive locks (SELECT … FOR UPDATE) on the token's
+   * session row and then on the token row with this hash, so concurrent rotations of one token are
+   * serialized. Session-then-token is the same order revocation writes in, so the two never
+   * deadlock. `locked` is null when no such token exists. If `work` throws, nothing it wrote is kept.
    */
   withLockedRefreshToken<T>(
     tokenHash: string,

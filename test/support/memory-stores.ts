@@ -24,6 +24,7 @@ export class MemoryUserStore implements UserStore {
   readonly rows = new Map<string, UserWithPassword & { updatedAt: Date }>();
 
   async create(user: NewUser): Promise<UserRecord> {
+    if (this.rows.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
     if ([...this.rows.values()].some((u) => u.email === user.email)) {
       throw new AuthError("EMAIL_TAKEN", "An account with this email already exists.", { field: "email" });
     }
@@ -74,6 +75,10 @@ export class MemorySessionStore implements SessionStore {
   constructor(private readonly users: MemoryUserStore) {}
 
   async create(session: NewSession, firstToken: NewRefreshToken): Promise<void> {
+    // Same constraints as the database, checked before any write so a failure leaves nothing behind.
+    if (this.sessions.has(session.id) || this.tokens.has(firstToken.id)) throw new Error("duplicate id");
+    if (!this.users.rows.has(session.userId)) throw new Error("unknown user");
+    if ([...this.tokens.values()].some((t) => t.tokenHash === firstToken.tokenHash)) throw new Error("duplicate token hash");
     this.sessions.set(session.id, { ...session, revokedAt: null, revokedReason: null });
     this.tokens.set(firstToken.id, { ...firstToken, rotatedAt: null, revokedAt: null });
   }
@@ -88,7 +93,7 @@ export class MemorySessionStore implements SessionStore {
       try {
         const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
         const session = token ? this.sessions.get(token.sessionId) : undefined;
-        const locked = token && session ? { token: { ...token }, session: { ...session } } : null;
+        const locked = token && session ? { token: { ...token }, session: strip(session) } : null;
         return await work(locked, this.rotationTx());
       } catch (error) {
         this.restore(snapshot);
@@ -139,6 +144,9 @@ export class MemorySessionStore implements SessionStore {
   private rotationTx(): RotationTransaction {
     return {
       insertToken: async (token) => {
+        if (this.tokens.has(token.id) || [...this.tokens.values()].some((t) => t.tokenHash === token.tokenHash)) {
+          throw new Error("duplicate refresh token");
+        }
         this.tokens.set(token.id, { ...token, rotatedAt: null, revokedAt: null });
       },
       markRotated: async (tokenId, at) => {

@@ -1,0 +1,33 @@
+import { parseDatabaseUrl } from "./database-url";
+import type { PrismaClient } from "./generated/prisma/client";
+import { openPglite } from "./open-pglite";
+import { openPostgres } from "./open-postgres";
+import type { SqlDriver } from "./sql-driver";
+
+export interface Database {
+  readonly kind: "postgres" | "pglite";
+  readonly prisma: PrismaClient;
+  /** Raw driver access for the migrator; application code goes through `prisma`. */
+  readonly sql: SqlDriver;
+  /** Round-trips a trivial query through Prisma; rejects when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Disconnects Prisma, then ends the pool / closes PGlite. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL only: maximum pooled connections (default 10). */
+  poolSize?: number;
+  /** PostgreSQL only: how long to wait for a new connection, in ms (default 5000). */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * Opens (but does not migrate) the database named by `url`: `postgresql://…`, `pglite:memory`
+ * or `pglite:<dir>`. PostgreSQL connects lazily; PGlite boots its WASM instance here.
+ */
+export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind === "postgres") return openPostgres(target.connectionString, opts);
+  return openPglite(target.dataDir);
+}

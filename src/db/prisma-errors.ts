@@ -1,0 +1,39 @@
+import { Prisma } from "./generated/prisma/client";
+
+/**
+ * Whether `error` is a unique violation of `constraint` (on `column`). The two adapters report it
+ * differently: @prisma/adapter-pg maps SQLSTATE 23505 to a PrismaClientKnownRequestError P2002
+ * naming the fields, while pglite-prisma-adapter passes a raw DriverAdapterError of kind
+ * "postgres" whose message names the constraint. Both are matched by name, so a duplicate
+ * primary key is never mistaken for a duplicate email.
+ */
+export function isUniqueViolation(error: unknown, constraint: string, column: string): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return error.code === "P2002" && p2002Names(error.meta).some((n) => n === column || n === constraint);
+  }
+  const cause = driverAdapterCause(error);
+  return cause?.kind === "postgres" && cause.code === "23505" && String(cause.message).includes(`"${constraint}"`);
+}
+
+type Loose = Record<string, unknown> | undefined;
+
+function asRecord(value: unknown): Loose {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+/** P2002 has carried its target as meta.target (engines) or the adapter's constraint (client engine). */
+function p2002Names(meta: Loose): string[] {
+  const target = meta?.target;
+  const constraint = asRecord(asRecord(asRecord(meta?.driverAdapterError)?.cause)?.constraint);
+  const names: unknown[] = [
+    ...(Array.isArray(target) ? target : [target]),
+    ...(Array.isArray(constraint?.fields) ? constraint.fields : []),
+    constraint?.index,
+  ];
+  return names.filter((n): n is string => typeof n === "string");
+}
+
+function driverAdapterCause(error: unknown): Loose {
+  const record = asRecord(error);
+  return record?.name === "DriverAdapterError" ? asRecord(record.cause) : undefined;
+}

@@ -1,0 +1,74 @@
+import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, SessionStore } from "../auth/ports";
+import type { SessionRecord, SessionState } from "../auth/types";
+import type { PrismaClient } from "./generated/prisma/client";
+import { lockRefreshToken } from "./refresh-token-lock";
+import { SESSION_RECORD } from "./selections";
+import { querySessionState } from "./session-state-query";
+import { revokeSessions, rotationTransaction } from "./session-writes";
+import { isUuid } from "./uuid";
+
+/** Rotation holds a row lock; bound both the wait for a connection and the time holding it. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
+
+export class PrismaSessionStore implements SessionStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(session: NewSession, firstToken: NewRefreshToken): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.session.create({ data: session }),
+      this.prisma.refreshToken.create({ data: firstToken }),
+    ]);
+  }
+
+  withLockedRefreshToken<T>(
+    tokenHash: string,
+    work: (locked: LockedRefreshToken | null, tx: RotationTransaction) => Promise<T>,
+  ): Promise<T> {
+    // Only `tx` may be used inside: PGlite has one connection, so the outer client would deadlock.
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await lockRefreshToken(tx, tokenHash);
+      return work(locked, rotationTransaction(tx));
+    }, TX_OPTIONS);
+  }
+
+  async findState(sessionId: string): Promise<SessionState | null> {
+    if (!isUuid(sessionId)) return null;
+    return querySessionState(this.prisma, sessionId);
+  }
+
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
+    return this.prisma.session.findFirst({
+      where: { refreshTokens: { some: { tokenHash } } },
+      select: SESSION_RECORD,
+    });
+  }
+
+  async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
+    if (!isUuid(userId)) return [];
+    return this.prisma.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
+      select: SESSION_RECORD,
+      orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
+    });
+  }
+
+  async revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean> {
+    if (!isUuid(sessionId) || !isUuid(userId)) return false;
+    const revoked = await this.prisma.$transaction(
+      (tx) => revokeSessions(tx, { id: sessionId, userId }, at, reason),
+      TX_OPTIONS,
+    );
+    return revoked.length > 0;
+  }
+
+  async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {
+    if (!isUuid(userId)) return 0;
+    // A malformed exception id matches no session, so there is nothing to spare.
+    const except = exceptSessionId !== undefined && isUuid(exceptSessionId) ? { not: exceptSessionId } : undefined;
+    const revoked = await this.prisma.$transaction(
+      (tx) => revokeSessions(tx, { userId, id: except }, at, reason),
+      TX_OPTIONS,
+    );
+    return revoked.length;
+  }
+}

@@ -1,0 +1,74 @@
+import { AuthError } from "../auth/errors";
+import type { NewUser, UserStore } from "../auth/ports";
+import type { Role, UserRecord, UserWithPassword } from "../auth/types";
+import type { PrismaClient } from "./generated/prisma/client";
+import { isUniqueViolation } from "./prisma-errors";
+import { USER_PUBLIC, USER_WITH_PASSWORD } from "./selections";
+import { isUuid } from "./uuid";
+
+const EMAIL_CONSTRAINT = "users_email_key";
+
+export class PrismaUserStore implements UserStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(user: NewUser): Promise<UserRecord> {
+    try {
+      return await this.prisma.user.create({
+        data: { ...user, updatedAt: user.createdAt },
+        select: USER_PUBLIC,
+      });
+    } catch (error) {
+      // The unique index, not a prior lookup, decides: two concurrent signups cannot both win.
+      if (isUniqueViolation(error, EMAIL_CONSTRAINT, "email")) {
+        throw new AuthError("EMAIL_TAKEN", "An account with this email already exists.", { field: "email" });
+      }
+      throw error;
+    }
+  }
+
+  findByEmail(email: string): Promise<UserWithPassword | null> {
+    return this.prisma.user.findUnique({ where: { email }, select: USER_WITH_PASSWORD });
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    if (!isUuid(id)) return null;
+    return this.prisma.user.findUnique({ where: { id }, select: USER_PUBLIC });
+  }
+
+  /** Keyset pagination on (createdAt, id): stable under inserts, unlike OFFSET. */
+  async list(page: { first: number; after?: string | null }): Promise<UserRecord[]> {
+    // Prisma reads a negative `take` as "backwards"; a non-positive page size is simply empty.
+    if (page.first <= 0) return [];
+    const order = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+    if (page.after == null) {
+      return this.prisma.user.findMany({ select: USER_PUBLIC, orderBy: order, take: page.first });
+    }
+    const cursor = isUuid(page.after)
+      ? await this.prisma.user.findUnique({ where: { id: page.after }, select: { id: true, createdAt: true } })
+      : null;
+    if (!cursor) return [];
+    return this.prisma.user.findMany({
+      where: {
+        OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }],
+      },
+      select: USER_PUBLIC,
+      orderBy: order,
+      take: page.first,
+    });
+  }
+
+  async setRole(id: string, role: Role, at: Date): Promise<UserRecord | null> {
+    if (!isUuid(id)) return null;
+    const [updated] = await this.prisma.user.updateManyAndReturn({
+      where: { id },
+      data: { role, updatedAt: at },
+      select: USER_PUBLIC,
+    });
+    return updated ?? null;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string, at: Date): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.prisma.user.updateMany({ where: { id }, data: { passwordHash, updatedAt: at } });
+  }
+}

@@ -1,0 +1,110 @@
+import { isAuthError } from "../../../src/auth/errors";
+import { T0, at, newUser, type GetStores } from "./fixtures";
+
+const PUBLIC_KEYS = ["createdAt", "email", "id", "role"];
+
+export function userStoreContract(stores: GetStores): void {
+  describe("UserStore", () => {
+    it("creates a user and returns it without the password hash", async () => {
+      const input = newUser();
+      const created = await stores().users.create(input);
+      expect(created).toEqual({ id: input.id, email: input.email, role: "USER", createdAt: T0 });
+      expect(Object.keys(created).sort()).toEqual(PUBLIC_KEYS);
+      expect(await stores().users.findById(input.id)).toEqual(created);
+      expect(await stores().users.findByEmail(input.email)).toEqual({ ...created, passwordHash: input.passwordHash });
+    });
+
+    it("rejects a taken email with EMAIL_TAKEN on the email field", async () => {
+      const first = await stores().users.create(newUser());
+      const error = await stores().users.create(newUser({ email: first.email })).catch((e: unknown) => e);
+      expect(isAuthError(error)).toBe(true);
+      expect(error).toMatchObject({ code: "EMAIL_TAKEN", field: "email" });
+    });
+
+    it("lets exactly one of several concurrent signups with one email win", async () => {
+      const email = newUser().email;
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => stores().users.create(newUser({ email }))));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
+        expect(r.reason).toMatchObject({ code: "EMAIL_TAKEN" });
+      }
+    });
+
+    it("does not report a duplicate id as EMAIL_TAKEN", async () => {
+      const first = await stores().users.create(newUser());
+      const error = await stores().users.create(newUser({ id: first.id })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(isAuthError(error)).toBe(false);
+    });
+
+    it("returns null for unknown or malformed ids and unknown emails", async () => {
+      expect(await stores().users.findById(newUser().id)).toBeNull();
+      expect(await stores().users.findById("not-a-uuid")).toBeNull();
+      expect(await stores().users.findByEmail("nobody@example.test")).toBeNull();
+    });
+
+    it("changes the role and returns the public record", async () => {
+      const user = await stores().users.create(newUser());
+      const updated = await stores().users.setRole(user.id, "ADMIN", at(5));
+      expect(updated).toEqual({ ...user, role: "ADMIN" });
+      expect(Object.keys(updated ?? {}).sort()).toEqual(PUBLIC_KEYS);
+      expect(await stores().users.findById(user.id)).toEqual({ ...user, role: "ADMIN" });
+      expect(await stores().users.setRole(newUser().id, "ADMIN", at(5))).toBeNull();
+      expect(await stores().users.setRole("not-a-uuid", "ADMIN", at(5))).toBeNull();
+    });
+
+    it("replaces the password hash", async () => {
+      const user = await stores().users.create(newUser());
+      await stores().users.setPasswordHash(user.id, "new-hash", at(5));
+      expect(await stores().users.findByEmail(user.email)).toMatchObject({ passwordHash: "new-hash" });
+    });
+
+    listContract(stores);
+  });
+}
+
+function listContract(stores: GetStores): void {
+  describe("list", () => {
+    // Later than every other fixture, so these users are the tail of the global order. Two share
+    // a createdAt to prove the id tie-break.
+    const base = new Date("2099-01-01T00:00:00.000Z");
+    const mine: string[] = [];
+
+    beforeAll(async () => {
+      const ids = [at(0, base), at(1, base), at(1, base), at(2, base), at(3, base)].map((createdAt) => ({
+        ...newUser(),
+        createdAt,
+      }));
+      for (const user of ids) await stores().users.create(user);
+      ids.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+      mine.push(...ids.map((u) => u.id));
+    });
+
+    it("pages through everyone in (createdAt, id) order without gaps or repeats", async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page = await stores().users.list({ first: 2, after });
+        for (const u of page) expect(Object.keys(u).sort()).toEqual(PUBLIC_KEYS);
+        seen.push(...page.map((u) => u.id));
+        if (page.length < 2) break;
+        after = page[page.length - 1]?.id ?? null;
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.slice(-mine.length)).toEqual(mine);
+    });
+
+    it("treats `after` as exclusive", async () => {
+      const page = await stores().users.list({ first: 2, after: mine[0] });
+      expect(page.map((u) => u.id)).toEqual(mine.slice(1, 3));
+      expect(await stores().users.list({ first: 10, after: mine[mine.length - 1] })).toEqual([]);
+    });
+
+    it("returns nothing for an unknown or malformed cursor, or a non-positive page size", async () => {
+      expect(await stores().users.list({ first: 2, after: newUser().id })).toEqual([]);
+      expect(await stores().users.list({ first: 2, after: "not-a-uuid" })).toEqual([]);
+      expect(await stores().users.list({ first: 0 })).toEqual([]);
+      expect(await stores().users.list({ first: -3, after: mine[2] })).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createStores, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
+import { createTestDatabase } from "../support/postgres";
+
+describe("parseDatabaseUrl", () => {
+  it.each([
+    ["postgresql://app:pw@db:5432/auth", { kind: "postgres", connectionString: "postgresql://app:pw@db:5432/auth" }],
+    ["postgres://localhost/auth", { kind: "postgres", connectionString: "postgres://localhost/auth" }],
+    ["pglite:memory", { kind: "pglite", dataDir: null }],
+    ["pglite:./.data/pglite", { kind: "pglite", dataDir: "./.data/pglite" }],
+    ["pglite:/var/lib/auth", { kind: "pglite", dataDir: "/var/lib/auth" }],
+  ])("accepts %s", (url, expected) => {
+    expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+
+  it.each(["", "mysql://u@h/db", "pglite:", "postgresql://", "file:./dev.db", "memory"])("rejects %j clearly", (url) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(/Unsupported database URL .*expected postgresql:\/\/.*pglite:memory or pglite:<directory>/);
+  });
+
+  it("never echoes a password from a rejected URL", async () => {
+    await expect(openDatabase("mysql://app:s3cret@db/auth")).rejects.toThrow(/mysql:\/\/app:\*\*\*@db\/auth/);
+    await expect(openDatabase("mysql://app:s3cret@db/auth")).rejects.not.toThrow(/s3cret/);
+  });
+});
+
+describe("openDatabase on PGlite", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "pglite-"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps data in a directory across close and reopen, creating missing parents", async () => {
+    const url = `pglite:${path.join(dir, "nested", "data")}`;
+    const id = randomUUID();
+    const first = await openDatabase(url);
+    expect(first.kind).toBe("pglite");
+    await migrate(first);
+    await createStores(first).users.create({ id, email: `${id}@example.test`, passwordHash: "h", role: "USER", createdAt: new Date(0) });
+    await first.close();
+
+    const again = await openDatabase(url);
+    try {
+      expect(await migrate(again)).toEqual([]);
+      expect(await createStores(again).users.findById(id)).toMatchObject({ id, createdAt: new Date(0) });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it("pings in memory and tolerates a second close", async () => {
+    const db = await openDatabase("pglite:memory");
+    await expect(db.ping()).resolves.toBeUndefined();
+    await db.close();
+    await expect(db.close()).resolves.toBeUndefined();
+  });
+});
+
+const describePostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+describePostgres("openDatabase on PostgreSQL (skipped unless TEST_DATABASE_URL is set)", () => {
+  it("pings a live server and tolerates a second close", async () => {
+    const fresh = await createTestDatabase();
+    const db = await openDatabase(fresh.url);
+    try {
+      expect(db.kind).toBe("postgres");
+      await expect(db.ping()).resolves.toBeUndefined();
+    } finally {
+      await db.close();
+      await db.close();
+      await fresh.drop();
+    }
+  });
+});
+
+describe("openDatabase on an unreachable PostgreSQL", () => {
+  it("opens lazily, and ping reports the failure", async () => {
+    // Port 1 on loopback: refused at once, no server needed.
+    const db = await openDatabase("postgresql://nobody@127.0.0.1:1/none", { connectionTimeoutMs: 1_000 });
+    try {
+      await expect(db.ping()).rejects.toThrow();
+    } finally {
+      await db.close();
+    }
+  });
+});

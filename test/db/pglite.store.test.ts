@@ -1,0 +1,8 @@
+import { createStores, migrate, openDatabase } from "../../src/db";
+import { describeStoreContract } from "./store-contract";
+
+describeStoreContract("Prisma on PGlite (memory)", async () => {
+  const db = await openDatabase("pglite:memory");
+  await migrate(db);
+  return { ...createStores(db), close: () => db.close() };
+});

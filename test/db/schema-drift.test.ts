@@ -1,0 +1,71 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { migrate, openDatabase, type Database } from "../../src/db";
+import { findProjectRoot } from "../../src/db/project-root";
+import { catalogSnapshot } from "./catalog-snapshot";
+
+const ROOT = findProjectRoot(__dirname);
+
+/** The SQL Prisma would write for schema.prisma from scratch (JS engine; no DB, no download). */
+async function schemaSql(): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    path.join(ROOT, "node_modules", ".bin", "prisma"),
+    ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+    {
+      cwd: ROOT,
+      // The CLI refuses to start without DATABASE_URL, and would phone home without CHECKPOINT_DISABLE.
+      env: { ...process.env, DATABASE_URL: "postgresql://cli@localhost/unused", CHECKPOINT_DISABLE: "1" },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
+  return stdout;
+}
+
+const DRIFTS = [
+  "ALTER TABLE users ADD COLUMN x int",
+  "ALTER TABLE sessions ALTER COLUMN ip SET NOT NULL",
+  "ALTER TABLE users ALTER COLUMN role SET DEFAULT 'ADMIN'",
+  "ALTER TABLE refresh_tokens ALTER COLUMN created_at TYPE timestamptz(6)",
+  "CREATE INDEX extra_idx ON users (created_at)",
+  "DROP INDEX sessions_user_id_revoked_at_idx",
+  "ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_parent_id_fkey",
+  `ALTER TYPE "Role" ADD VALUE 'OWNER'`,
+];
+
+describe("schema.prisma and prisma/migrations", () => {
+  let fromSchema: Database;
+  let fromMigrations: Database;
+
+  beforeAll(async () => {
+    const [sql, a, b] = await Promise.all([schemaSql(), openDatabase("pglite:memory"), openDatabase("pglite:memory")]);
+    fromSchema = a;
+    fromMigrations = b;
+    await fromSchema.sql.withSession((s) => s.exec(sql));
+    await migrate(fromMigrations);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([fromSchema?.close(), fromMigrations?.close()]);
+  });
+
+  it("describe the same database (if not: write a new migration with `prisma migrate diff`)", async () => {
+    const expected = await fromSchema.sql.withSession(catalogSnapshot);
+    expect(expected.columns.length).toBeGreaterThan(0);
+    expect(await fromMigrations.sql.withSession(catalogSnapshot)).toEqual(expected);
+  });
+
+  // Each change is made and rolled back inside one transaction, so the cases stay independent.
+  it.each(DRIFTS)("would notice drift: %s", async (change) => {
+    const rollback = new Error("rollback");
+    const run = fromMigrations.sql.withSession((s) =>
+      s.transaction(async (tx) => {
+        const before = await catalogSnapshot(tx);
+        await tx.exec(change);
+        expect(await catalogSnapshot(tx)).not.toEqual(before);
+        throw rollback;
+      }),
+    );
+    await expect(run).rejects.toBe(rollback);
+  });
+});
