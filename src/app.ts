@@ -1,0 +1,92 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClock } from "./auth";
+import { type Config, ConfigError } from "./config";
+import { createStores, type Database, migrate, openDatabase } from "./db";
+import { createHttpServer } from "./http";
+import { createLogger } from "./logger";
+
+export interface AppOverrides {
+  /** Tests pin time through the same seam the services use. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface App {
+  config: Readonly<Config>;
+  auth: Auth;
+  db: Database;
+  http: FastifyInstance;
+  logger: Logger;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Composition root: the only place that constructs clients and wires ports to adapters. */
+export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config.databaseUrl);
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrate(db);
+      if (applied.length > 0) logger.info({ applied }, "database migrations applied");
+    }
+    const auth = createAuth({
+      ...createStores(db),
+      hasher: new Argon2Hasher(config.argon2),
+      clock: overrides.clock ?? systemClock,
+      randomBytes,
+      newId: randomUUID,
+      logger,
+      accessToken: {
+        key: config.jwt.key,
+        algorithm: "HS256",
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        ttlSeconds: config.accessTokenTtlSeconds,
+        clockToleranceSeconds: 5,
+      },
+      policy: {
+        refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
+        sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
+        reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
+      },
+      sessionCacheTtlMs: config.sessionCacheTtlMs,
+    });
+    await bootstrapAdmin(config, auth, logger);
+    const development = config.nodeEnv === "development";
+    const http = await createHttpServer({ auth, readiness: db, logger, introspection: config.introspection, development });
+    return {
+      config,
+      auth,
+      db,
+      http,
+      logger,
+      listen: () => http.listen({ port: config.port, host: config.host }),
+      close: async () => {
+        await http.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function bootstrapAdmin(config: Readonly<Config>, auth: Auth, logger: Logger): Promise<void> {
+  if (!config.bootstrapAdmin) return;
+  try {
+    const { user, created } = await auth.accounts.ensureAdmin(config.bootstrapAdmin);
+    logger.info({ userId: user.id, created }, created ? "bootstrap admin created" : "bootstrap admin ensured");
+  } catch (error) {
+    if (isAuthError(error) && error.code === "BAD_USER_INPUT") {
+      const variable = error.field === "password" ? "BOOTSTRAP_ADMIN_PASSWORD" : "BOOTSTRAP_ADMIN_EMAIL";
+      throw new ConfigError(variable, error.message);
+    }
+    throw error;
+  }
+}

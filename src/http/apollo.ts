@@ -1,0 +1,31 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import type { FastifyBaseLogger } from "fastify";
+import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
+
+export interface ApolloOptions {
+  introspection: boolean;
+  development: boolean;
+  logger: FastifyBaseLogger;
+}
+
+export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    schema: buildSchema(),
+    introspection: options.introspection,
+    // CSRF: rejects simple (form-like) requests that a browser would send cross-site without a preflight.
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: options.development,
+    formatError: createErrorFormatter({
+      exposeInternalMessages: options.development,
+      logError: (error) => options.logger.error({ err: error }, "unexpected error in GraphQL execution"),
+    }),
+    plugins: [
+      options.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}

@@ -1,0 +1,13 @@
+import type { FastifyRequest } from "fastify";
+import type { ClientInfo } from "../auth";
+
+const MAX_USER_AGENT = 512;
+
+/** The socket address (proxies are not trusted by default), and a bounded user agent. */
+export function clientInfo(request: FastifyRequest): ClientInfo {
+  const userAgent = request.headers["user-agent"];
+  return {
+    userAgent: typeof userAgent === "string" && userAgent !== "" ? userAgent.slice(0, MAX_USER_AGENT) : null,
+    ip: request.ip || null,
+  };
+}

@@ -1,0 +1,39 @@
+import { createApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  if (config.jwt.secretSource !== "env") {
+    app.logger.warn({ path: config.jwt.secretPath }, "JWT_SECRET not set: using a generated development secret stored on disk");
+  }
+  const url = await app.listen();
+  app.logger.info({ url: `${url}/graphql`, database: app.db.kind }, "auth server ready");
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS + 2000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  // Fix-it messages for configuration; anything else is a startup failure with its cause.
+  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : `Startup failed: ${String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});
