@@ -40,12 +40,16 @@ async function benchEngine(name: string, databaseUrl: string, port: number) {
     }, 200);
     const chains = await Promise.all(Array.from({ length: 16 }, async () => (await login()).login.refreshToken));
     const refreshRps = await refreshThroughput(url, chains, 5);
-    const me = await cannon(url, JSON.stringify({ query: "{ me { id email role } }" }), signup.signup.accessToken, 50, 10);
+    const meBody = JSON.stringify({ query: "{ me { id email role } }" });
+    await cannon(url, meBody, signup.signup.accessToken, 50, 3); // warm-up: JIT, document cache
+    const me = await cannon(url, meBody, signup.signup.accessToken, 50, 10);
+    const baseline = await cannon(url, JSON.stringify({ query: "{ __typename }" }), signup.signup.accessToken, 50, 5);
     return {
       engine: name,
       "me req/s (50 conns, 10 s)": Math.round(me.rps),
       "me p50 ms": me.p50,
       "me non-2xx": me.non2xx + me.errors,
+      "__typename req/s (no resolver, same token)": Math.round(baseline.rps),
       "login p50 ms": round(percentile(loginMs, 50)),
       "refresh p50 ms": round(percentile(refreshMs, 50)),
       "refresh req/s (16 chains)": Math.round(refreshRps),

@@ -1,5 +1,5 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
 import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
@@ -23,6 +23,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       logError: (error) => options.logger.error({ err: error }, "unexpected error in GraphQL execution"),
     }),
     plugins: [
+      // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.
+      ApolloServerPluginCacheControlDisabled(),
       options.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
         : ApolloServerPluginLandingPageDisabled(),
