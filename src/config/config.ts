@@ -32,8 +32,7 @@ export interface Config {
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const nodeEnv = readEnum(env, "NODE_ENV", NODE_ENVS, "development");
   const production = nodeEnv === "production";
-  const databaseUrl = readString(env, "DATABASE_URL", DEFAULT_DATABASE_URL);
-  assertDatabaseUrl(databaseUrl);
+  const databaseUrl = loadDatabaseUrl(env);
   const secret = resolveJwtSecret(env.JWT_SECRET, production, secretPathFor(databaseUrl));
   const accessTokenTtlSeconds = readDuration(env, "ACCESS_TOKEN_TTL", "15m", 1, DAY);
   const sessionMaxAgeSeconds = readDuration(env, "SESSION_MAX_AGE", "90d", 60, 3650 * DAY);
@@ -68,6 +67,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");
   }
   return deepFreeze(config);
+}
+
+/** For tools that only touch the database (`npm run db:migrate`): no secrets required. */
+export function loadDatabaseUrl(env: Env = process.env): string {
+  const databaseUrl = readString(env, "DATABASE_URL", DEFAULT_DATABASE_URL);
+  assertDatabaseUrl(databaseUrl);
+  return databaseUrl;
 }
 
 function assertDatabaseUrl(url: string): void {

@@ -1,4 +1,4 @@
-export { loadConfig, DEFAULT_DATABASE_URL, LOG_LEVELS, NODE_ENVS } from "./config";
+export { loadConfig, loadDatabaseUrl, DEFAULT_DATABASE_URL, LOG_LEVELS, NODE_ENVS } from "./config";
 export type { Config } from "./config";
 export { ConfigError } from "./config-error";
 export { parseDurationSeconds } from "./duration";

@@ -1,7 +1,7 @@
 import type { Database } from "./database";
 import { readMigrationFiles, type MigrationFile } from "./migration-files";
 import { ensureMigrationsTable, readMigrationRows, recordMigration, type MigrationRow } from "./migrations-table";
-import { defaultMigrationsDir } from "./project-root";
+import { defaultMigrationsDir } from "../project-root";
 import type { SqlSession } from "./sql-driver";
 
 /** Prisma Migrate's advisory lock key, so this and `prisma migrate deploy` also exclude each other. */

@@ -4,11 +4,11 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLSchema } from "graphql";
 import { authDirectiveTransformer } from "./directives";
 import { resolvers } from "./resolvers";
-import { projectRoot } from "./project-root";
+import { findProjectRoot } from "../project-root";
 
 /** schema.graphql at the repository root is the contract; code never redefines it. */
 export function loadTypeDefs(): string {
-  return readFileSync(join(projectRoot(), "schema.graphql"), "utf8");
+  return readFileSync(join(findProjectRoot(), "schema.graphql"), "utf8");
 }
 
 export function buildSchema(): GraphQLSchema {

@@ -3,7 +3,7 @@ import path from "node:path";
 
 /**
  * The folder holding package.json, found by walking up from `start`. This works the same from
- * src/db (tsx, jest) and from dist/src/db (compiled), where a fixed "../.." would differ.
+ * src/ (tsx, jest) and from dist/src/ (compiled), where a fixed "../.." would differ.
  */
 export function findProjectRoot(start: string = __dirname): string {
   let dir = path.resolve(start);

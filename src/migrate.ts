@@ -1,0 +1,21 @@
+import { ConfigError, loadDatabaseUrl } from "./config";
+import { migrate, openDatabase, redactDatabaseUrl } from "./db";
+
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. Needs no secrets. */
+async function main(): Promise<void> {
+  const url = loadDatabaseUrl();
+  const db = await openDatabase(url);
+  try {
+    const applied = await migrate(db);
+    const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
+    process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : String(error instanceof Error ? error.message : error);
+  process.stderr.write(`Migration failed: ${message.split("\n")[0]}\n`);
+  process.exitCode = 1;
+});
