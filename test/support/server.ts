@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type App, createApp } from "../../src/app";
+import { type App, type AppOverrides, createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { offsetClock } from "./offset-clock";
 
@@ -20,7 +20,13 @@ export interface TestServer {
 }
 
 /** A real server (Fastify + Apollo + argon2 + database) on an ephemeral loopback port. */
-export async function startServer(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export interface StartOptions {
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  logger?: AppOverrides["logger"];
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: "test",
     JWT_SECRET: E2E_SECRET,
@@ -30,7 +36,7 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
     ...options.env,
   });
   const clock = offsetClock();
-  const app = await createApp(config, { clock });
+  const app = await createApp(config, { clock, ...(options.logger ? { logger: options.logger } : {}) });
   const url = await app.listen();
   const gql = async <T,>(query: string, variables?: object, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<GqlResponse<T>> => {
     const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };

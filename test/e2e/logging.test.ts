@@ -1,0 +1,45 @@
+import { Writable } from "node:stream";
+import { createLogger } from "../../src/logger";
+import { login, onlyError, type Pair, refresh, signup, startServer } from "../support/server";
+
+/** Runs a full flow with every log line captured at trace level, then searches it for secrets. */
+describe("logs never contain passwords or tokens", () => {
+  it("a full flow, including failures, leaves no secret in the log output", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    const server = await startServer({ logger: createLogger("trace", sink) });
+    const password = "Log-Secret-Password-91";
+    const secrets: string[] = [password];
+    try {
+      const pair = await signup(server, "logs@example.com", password);
+      const second = (await login(server, "logs@example.com", password)).body.data?.login as Pair;
+      const rotated = (await refresh(server, pair.refreshToken)).body.data?.refreshToken as Pair;
+      secrets.push(pair.accessToken, pair.refreshToken, second.accessToken, second.refreshToken, rotated.refreshToken);
+      expect(onlyError(await login(server, "logs@example.com", `${password}-wrong`)).extensions?.code).toBe("INVALID_CREDENTIALS");
+      secrets.push(`${password}-wrong`);
+      await server.gql("{ me { id } }", {}, { token: rotated.accessToken });
+      await server.gql("{ me { id } }", {}, { token: `${rotated.accessToken}x` });
+      await server.gql(`mutation($t: String) { logout(refreshToken: $t) }`, { t: second.refreshToken });
+      server.clock.advance(11_000);
+      expect(onlyError(await refresh(server, pair.refreshToken)).extensions?.code).toBe("REFRESH_TOKEN_REUSED");
+      // A request that fails before GraphQL runs (bad JSON) still logs nothing secret.
+      await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${second.accessToken}` },
+        body: `{"query": "mutation { login(input: {email: \\"a@b.co\\", password: \\"${password}\\"}) { accessToken } }"`,
+      });
+    } finally {
+      await server.close();
+    }
+    const output = lines.join("");
+    // Control: the capture works and saw the flow.
+    expect(output).toContain("login succeeded");
+    expect(output).toContain("refresh_reuse_detected");
+    for (const secret of secrets) expect(output.includes(secret)).toBe(false);
+  });
+});
