@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { migrate, openDatabase, type Database } from "../../src/db";
-import { findProjectRoot } from "../../src/db/project-root";
+import { findProjectRoot } from "../../src/project-root";
 import { createTestDatabase } from "../support/postgres";
 
 const ROOT = findProjectRoot(__dirname);

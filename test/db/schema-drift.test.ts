@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { migrate, openDatabase, type Database } from "../../src/db";
-import { findProjectRoot } from "../../src/db/project-root";
+import { findProjectRoot } from "../../src/project-root";
 import { catalogSnapshot } from "./catalog-snapshot";
 
 const ROOT = findProjectRoot(__dirname);

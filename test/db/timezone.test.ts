@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { findProjectRoot } from "../../src/db/project-root";
+import { findProjectRoot } from "../../src/project-root";
 import { createTestDatabase } from "../support/postgres";
 
 const ROOT = findProjectRoot(__dirname);
