@@ -51,6 +51,8 @@ export class AccountService {
 
   /** Boot-time admin provisioning: creates the account as ADMIN or promotes it; never resets its password. */
   async ensureAdmin(input: CredentialsInput): Promise<{ user: UserRecord; created: boolean }> {
+    // Validated even when the account exists, so a bad setting fails every boot, not just the first.
+    assertAcceptablePassword(input.password);
     const existing = await this.deps.users.findByEmail(normalizeEmail(input.email));
     if (!existing) return { user: await this.createUser(input, "ADMIN"), created: true };
     if (existing.role === "ADMIN") {

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { isAuthError } from "../../auth";
+import { sanitizeVariableError } from "./variable-errors";
 
 /** Codes Apollo itself produces for bad requests; they carry no secrets and pass through. */
 const APOLLO_CLIENT_CODES = new Set([
@@ -37,7 +38,10 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && APOLLO_CLIENT_CODES.has(code)) {
-      return { ...base, extensions: stripStacktrace(formatted.extensions, options.exposeInternalMessages) };
+      const extensions = stripStacktrace(formatted.extensions, options.exposeInternalMessages);
+      const variable = code === "BAD_USER_INPUT" ? sanitizeVariableError(formatted.message) : null;
+      if (variable) return { ...base, message: variable.message, extensions: { ...extensions, field: variable.field } };
+      return { ...base, extensions };
     }
     options.logError(original);
     return {
