@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../src/config";
-import { login, onlyError, signup, startServer, type TestServer } from "../support/server";
+import { login, onlyError, signup, startServer, type TestServer, withServer } from "../support/server";
 
 const ADMIN_EMAIL = "root@example.com";
 const ADMIN_PASSWORD = "admin password 1";
@@ -14,14 +14,6 @@ function bootstrapEnv(email: string, password: string): Record<string, string> {
   return { BOOTSTRAP_ADMIN_EMAIL: email, BOOTSTRAP_ADMIN_PASSWORD: password };
 }
 
-async function withServer<T>(options: Parameters<typeof startServer>[0], work: (s: TestServer) => Promise<T>): Promise<T> {
-  const server = await startServer(options);
-  try {
-    return await work(server);
-  } finally {
-    await server.close();
-  }
-}
 
 async function tokenOf(server: TestServer, email: string, password: string): Promise<{ token: string; role: string }> {
   const res = await login(server, email, password);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { login, onlyError, type Pair, refresh, signup, startServer, type TestServer } from "../support/server";
+import { login, onlyError, type Pair, refresh, signup, type TestServer, withServer } from "../support/server";
 
 const MIGRATIONS_DIR = join(__dirname, "..", "..", "prisma", "migrations");
 const SILENT = { LOG_LEVEL: "silent" };
@@ -30,15 +30,6 @@ async function me(server: TestServer, token: string) {
   return server.gql<{ me: { id: string; email: string } }>("{ me { id email } }", {}, { token });
 }
 
-/** Runs `work` against a server and always closes it, so a failed assertion cannot leak a handle. */
-async function withServer<T>(options: Parameters<typeof startServer>[0], work: (s: TestServer) => Promise<T>): Promise<T> {
-  const server = await startServer(options);
-  try {
-    return await work(server);
-  } finally {
-    await server.close();
-  }
-}
 
 describe("a PGlite directory survives a restart", () => {
   let root: string;

@@ -79,3 +79,13 @@ export function onlyError(res: GqlResponse): { message: string; extensions?: Rec
   if (res.body.errors?.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(res.body)}`);
   return res.body.errors[0]!;
 }
+
+/** Runs `work` against a fresh server and always closes it, so a failed assertion cannot leak a handle. */
+export async function withServer<T>(options: StartOptions, work: (s: TestServer) => Promise<T>): Promise<T> {
+  const server = await startServer(options);
+  try {
+    return await work(server);
+  } finally {
+    await server.close();
+  }
+}
