@@ -36,7 +36,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
     }
     const auth = createAuth({
       ...createStores(db),
-      hasher: new Argon2Hasher(config.argon2),
+      hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
       clock: overrides.clock ?? systemClock,
       randomBytes,
       newId: randomUUID,

@@ -44,7 +44,8 @@ export class AccountService {
       this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: found.id }, "login failed");
       throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
     }
-    const { passwordHash: _secret, ...user } = found;
+    const { passwordHash, ...user } = found;
+    if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user.id, input.password);
     this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
     return this.issuer.startSession(user, client);
   }
@@ -62,6 +63,12 @@ export class AccountService {
     const promoted = await this.deps.users.setRole(existing.id, "ADMIN", this.deps.clock.now());
     if (!promoted) throw new Error("bootstrap admin disappeared while being promoted");
     return { user: promoted, created: false };
+  }
+
+  /** The plaintext is only available at login, so that is when weak hashes are upgraded. */
+  private async upgradeHash(userId: string, password: string): Promise<void> {
+    await this.deps.users.setPasswordHash(userId, await this.deps.hasher.hash(password), this.deps.clock.now());
+    this.deps.logger.info({ event: "password_rehashed", userId }, "password hash upgraded to current parameters");
   }
 
   private async createUser(input: CredentialsInput, role: Role): Promise<UserRecord> {

@@ -10,18 +10,31 @@ export interface Argon2Params {
 /** OWASP Password Storage Cheat Sheet minimum for argon2id. */
 export const OWASP_ARGON2_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
+// PHC string: $argon2id$v=19$m=19456,p=1,t=2$salt$hash (parameter order varies by library).
+const ENCODED = /^\$(argon2(?:id|i|d))\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/;
+
 export class Argon2Hasher implements PasswordHasher {
   private dummyHash: Promise<string> | null = null;
+  private readonly secret: { secret: Buffer } | Record<string, never>;
 
-  constructor(private readonly params: Argon2Params = OWASP_ARGON2_PARAMS) {}
+  /**
+   * `pepper` is argon2's keyed-hash secret: a database leak alone then cannot be cracked offline.
+   * Changing it makes every existing hash unverifiable, so it cannot simply be rotated.
+   */
+  constructor(
+    private readonly params: Argon2Params = OWASP_ARGON2_PARAMS,
+    pepper?: Buffer,
+  ) {
+    this.secret = pepper ? { secret: pepper } : {};
+  }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+    return argon2.hash(password, { type: argon2.argon2id, ...this.params, ...this.secret });
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password);
+      return await argon2.verify(hash, password, this.secret);
     } catch {
       // A stored hash argon2 cannot parse is a data problem, never a successful login.
       return false;
@@ -31,6 +44,20 @@ export class Argon2Hasher implements PasswordHasher {
   async verifyDummy(password: string): Promise<void> {
     // Same parameters as real hashes so an unknown email costs exactly one real verify.
     this.dummyHash ??= this.hash("dummy-password-for-constant-time-login");
-    await argon2.verify(await this.dummyHash, password);
+    await argon2.verify(await this.dummyHash, password, this.secret);
+  }
+
+  /** True when the stored hash is weaker than today's settings (older variant, less memory or time). */
+  needsRehash(hash: string): boolean {
+    const match = ENCODED.exec(hash);
+    if (!match) return true;
+    const [, variant, version, list = ""] = match;
+    const params = new Map(list.split(",").map((kv) => [kv[0], Number(kv.slice(2))] as const));
+    return (
+      variant !== "argon2id" ||
+      Number(version) < 0x13 ||
+      (params.get("m") ?? 0) < this.params.memoryCost ||
+      (params.get("t") ?? 0) < this.params.timeCost
+    );
   }
 }

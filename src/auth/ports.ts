@@ -69,4 +69,6 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>;
   /** Burns the same work as a real verify, for unknown accounts (no timing oracle). */
   verifyDummy(password: string): Promise<void>;
+  /** True when a stored hash was made with weaker parameters than the current ones. */
+  needsRehash(hash: string): boolean;
 }

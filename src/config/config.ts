@@ -23,6 +23,8 @@ export interface Config {
   /** Revocations and role changes reach every instance within this bound. */
   sessionCacheTtlMs: number;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /** argon2 secret ("pepper"); null when unset. Cannot be rotated without resetting passwords. */
+  passwordPepper: Buffer | null;
   bootstrapAdmin: { email: string; password: string } | null;
   logLevel: (typeof LOG_LEVELS)[number];
   introspection: boolean;
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       timeCost: readInt(env, "ARGON2_TIME_COST", 2, 1, 100),
       parallelism: readInt(env, "ARGON2_PARALLELISM", 1, 1, 16),
     },
+    passwordPepper: readPepper(env),
     bootstrapAdmin: readBootstrapAdmin(env),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: readBool(env, "INTROSPECTION", !production),
@@ -91,6 +94,18 @@ function secretPathFor(databaseUrl: string): string {
   return join(base, "jwt-secret");
 }
 
+const MIN_PEPPER_BYTES = 16;
+
+function readPepper(env: Env): Buffer | null {
+  const value = readOptional(env, "PASSWORD_PEPPER");
+  if (value === undefined) return null;
+  const pepper = Buffer.from(value, "utf8");
+  if (pepper.length < MIN_PEPPER_BYTES) {
+    throw new ConfigError("PASSWORD_PEPPER", `too short (${pepper.length} bytes); use at least ${MIN_PEPPER_BYTES} random bytes, or unset it`);
+  }
+  return pepper;
+}
+
 function readBootstrapAdmin(env: Env): Config["bootstrapAdmin"] {
   const email = readOptional(env, "BOOTSTRAP_ADMIN_EMAIL");
   const password = env.BOOTSTRAP_ADMIN_PASSWORD;
@@ -103,7 +118,8 @@ function readBootstrapAdmin(env: Env): Config["bootstrapAdmin"] {
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
   for (const child of Object.values(value)) {
-    if (child && typeof child === "object" && !Object.isFrozen(child) && !(child instanceof KeyObject)) deepFreeze(child);
+    const opaque = child instanceof KeyObject || Buffer.isBuffer(child);
+    if (child && typeof child === "object" && !Object.isFrozen(child) && !opaque) deepFreeze(child);
   }
   return Object.freeze(value);
 }

@@ -66,3 +66,18 @@ describe("AccountService", () => {
     await expect(auth.accounts.login({ email: "bob@example.com", password: "bob password 1" }, client)).resolves.toBeDefined();
   });
 });
+
+describe("AccountService rehash on login", () => {
+  it("upgrades a hash made with weaker parameters, and leaves current ones alone", async () => {
+    const { auth, signup, stores, hasher, client } = authFixture();
+    const pair = await signup();
+    const row = stores.users.rows.get(pair.user.id);
+    if (!row) throw new Error("user row missing");
+    row.passwordHash = "legacy:correct horse battery";
+    await auth.accounts.login({ email: "ada@example.com", password: "correct horse battery" }, client);
+    expect(row.passwordHash).toBe("plain:correct horse battery");
+    const hashes = hasher.calls.hash;
+    await auth.accounts.login({ email: "ada@example.com", password: "correct horse battery" }, client);
+    expect(hasher.calls.hash).toBe(hashes);
+  });
+});

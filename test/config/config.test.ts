@@ -45,6 +45,7 @@ describe("loadConfig", () => {
       refreshReuseGraceSeconds: 10,
       argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
       bootstrapAdmin: null,
+      passwordPepper: null,
       introspection: true,
       jwt: { secretSource: "env", issuer: "graphql-auth-server", audience: "graphql-auth-server" },
     });
@@ -73,6 +74,7 @@ describe("loadConfig", () => {
     [{ JWT_SECRET: SECRET, MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START", /true or false/],
     [{ JWT_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: "a@b.co" }, "BOOTSTRAP_ADMIN_EMAIL", /both/],
     [{ JWT_SECRET: SECRET, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of/],
+    [{ JWT_SECRET: SECRET, PASSWORD_PEPPER: "short" }, "PASSWORD_PEPPER", /too short/],
   ])("rejects %j naming %s", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
