@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
 import type { PasswordHasher, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
+import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
 import { SessionService } from "./session-service";
 import { SessionStateCache } from "./session-state-cache";
@@ -28,6 +29,7 @@ export interface AuthOptions {
 export interface Auth {
   accounts: AccountService;
   refresh: RefreshService;
+  passwords: PasswordService;
   sessions: SessionService;
   admin: UserAdminService;
   viewers: ViewerResolver;
@@ -45,6 +47,7 @@ export function createAuth(options: AuthOptions): Auth {
   return {
     accounts: new AccountService(deps, issuer),
     refresh: new RefreshService(deps, issuer),
+    passwords: new PasswordService(deps, issuer),
     sessions: new SessionService(deps, viewers),
     admin: new UserAdminService(deps),
     viewers,

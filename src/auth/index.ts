@@ -15,6 +15,7 @@ export { isUuid } from "./ids";
 export type * from "./ports";
 export { generateRefreshToken, hashRefreshToken } from "./refresh-token-codec";
 export type { RandomBytes } from "./refresh-token-codec";
+export type { ChangePasswordInput } from "./password-service";
 export type { SessionView } from "./session-service";
 export { MAX_PAGE_SIZE } from "./user-admin-service";
 export { ROLES, roleSatisfies } from "./types";

@@ -60,6 +60,11 @@ export interface SessionStore {
   listActive(userId: string, now: Date): Promise<SessionRecord[]>;
   /** Revokes one session (and its tokens) if it belongs to `userId` and is not yet revoked. */
   revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean>;
+  /**
+   * Atomically revokes every live refresh token of a live session and makes `token` its only live
+   * one (sliding the session's expiry to the token's). False when the session is revoked or unknown.
+   */
+  replaceTokens(sessionId: string, token: NewRefreshToken, at: Date): Promise<boolean>;
   /** Revokes every unrevoked session of the user, except `exceptSessionId`; returns how many. */
   revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number>;
 }

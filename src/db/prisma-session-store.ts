@@ -2,6 +2,7 @@ import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransacti
 import type { SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
 import { lockRefreshToken } from "./refresh-token-lock";
+import { replaceSessionTokens } from "./replace-tokens";
 import { SESSION_RECORD } from "./selections";
 import { querySessionState } from "./session-state-query";
 import { revokeSessions, rotationTransaction } from "./session-writes";
@@ -59,6 +60,11 @@ export class PrismaSessionStore implements SessionStore {
       TX_OPTIONS,
     );
     return revoked.length > 0;
+  }
+
+  async replaceTokens(sessionId: string, token: NewRefreshToken, at: Date): Promise<boolean> {
+    if (!isUuid(sessionId)) return false;
+    return replaceSessionTokens(this.prisma, sessionId, token, at);
   }
 
   async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { replaceTokensContract } from "./contract/replace-tokens.contract";
 import { rotationContract } from "./contract/rotation.contract";
 import { sessionStoreContract } from "./contract/session-store.contract";
 import type { StoreHarness } from "./contract/fixtures";
@@ -29,5 +30,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     userStoreContract(stores);
     sessionStoreContract(stores);
     rotationContract(stores);
+    replaceTokensContract(stores);
   });
 }

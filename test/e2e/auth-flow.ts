@@ -229,6 +229,31 @@ export function describeAuthFlow(engine: string, databaseUrl: () => Promise<{ ur
       expect(onlyError(await list("(first: 101)")).extensions).toEqual({ code: "BAD_USER_INPUT", field: "first" });
     });
 
+    it("changePassword re-authenticates, ends other sessions and returns a fresh pair for this one", async () => {
+      const address = email();
+      const current = await signup(server, address);
+      const other = (await login(server, address)).body.data?.login as Pair;
+      const change = (token: string, currentPassword: string) =>
+        server.gql<{ changePassword: Pair }>(
+          `mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ${PAIR_FIELDS} } }`,
+          { i: { currentPassword, newPassword: "a new password 42" } },
+          { token },
+        );
+      expect(onlyError(await change(current.accessToken, "not my password")).extensions).toEqual({ code: "INVALID_CREDENTIALS" });
+      expect((await server.gql(ME, {}, { token: other.accessToken })).body.data?.me.email).toBe(address);
+      expect(onlyError(await server.gql(`mutation { changePassword(input: { currentPassword: "x", newPassword: "y" }) { accessToken } }`)).extensions).toEqual({
+        code: "UNAUTHENTICATED",
+        reason: "TOKEN_MISSING",
+      });
+      const fresh = (await change(current.accessToken, "correct horse battery")).body.data?.changePassword as Pair;
+      expect(sid(fresh.accessToken)).toBe(sid(current.accessToken));
+      expect(onlyError(await server.gql(ME, {}, { token: other.accessToken })).extensions?.reason).toBe("SESSION_REVOKED");
+      expect(onlyError(await refresh(server, current.refreshToken)).extensions?.code).toBe("INVALID_REFRESH_TOKEN");
+      expect((await refresh(server, fresh.refreshToken)).body.data?.refreshToken.user.id).toBe(current.user.id);
+      expect(onlyError(await login(server, address)).extensions?.code).toBe("INVALID_CREDENTIALS");
+      expect((await login(server, address, "a new password 42")).body.data?.login.user.id).toBe(current.user.id);
+    });
+
     it("50 concurrent refreshes of one token stay in one consistent session", async () => {
       const pair = await signup(server, email());
       const results = await Promise.all(Array.from({ length: 50 }, () => refresh(server, pair.refreshToken)));

@@ -127,6 +127,15 @@ export class MemorySessionStore implements SessionStore {
     this.revokeNow(sessionId, at, reason);
     return true;
   }
+  async replaceTokens(sessionId: string, token: NewRefreshToken, at: Date): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.revokedAt) return false;
+    if ([...this.tokens.values()].some((t) => t.tokenHash === token.tokenHash)) throw new Error("duplicate token hash");
+    for (const t of this.tokens.values()) if (t.sessionId === sessionId && !t.revokedAt) t.revokedAt = at;
+    this.tokens.set(token.id, { ...token, rotatedAt: null, revokedAt: null });
+    Object.assign(session, { lastUsedAt: at, expiresAt: token.expiresAt });
+    return true;
+  }
   async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {
     const targets = [...this.sessions.values()].filter(
       (s) => s.userId === userId && s.revokedAt === null && s.id !== exceptSessionId,

@@ -8,5 +8,6 @@ export const Mutation: MutationResolvers = {
   logout: (_root, args, ctx) => ctx.auth.sessions.logout(args.refreshToken, ctx.authorization),
   logoutAll: (_root, _args, ctx) => ctx.auth.sessions.logoutAll(viewerOf(ctx)),
   revokeSession: (_root, { id }, ctx) => ctx.auth.sessions.revoke(viewerOf(ctx), id),
+  changePassword: (_root, { input }, ctx) => ctx.auth.passwords.changePassword(viewerOf(ctx), input),
   setUserRole: (_root, { userId, role }, ctx) => ctx.auth.admin.setRole(viewerOf(ctx), userId, role),
 };

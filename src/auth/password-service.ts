@@ -1,0 +1,56 @@
+import { assertAcceptablePassword, PASSWORD_MAX_LENGTH } from "./credentials";
+import type { AuthDeps } from "./deps";
+import { AuthError, badInput, unauthenticated } from "./errors";
+import type { TokenIssuer } from "./token-issuer";
+import type { TokenPair, Viewer } from "./types";
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger">;
+
+export class PasswordService {
+  constructor(
+    private readonly deps: PasswordDeps,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  /**
+   * Re-authenticates with the current password (a stolen access token alone cannot take over the
+   * account), ends every other session, then re-keys the current one: its old refresh tokens die
+   * with the old password.
+   */
+  async changePassword(viewer: Viewer, input: ChangePasswordInput): Promise<TokenPair> {
+    if ([...input.currentPassword].length > PASSWORD_MAX_LENGTH) {
+      throw badInput("currentPassword", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
+    }
+    assertAcceptablePassword(input.newPassword, "newPassword");
+    const found = await this.deps.users.findByEmail(viewer.user.email);
+    if (!found || found.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
+    if (!(await this.deps.hasher.verify(found.passwordHash, input.currentPassword))) {
+      this.deps.logger.info({ event: "password_change_failed", userId: found.id }, "wrong current password");
+      throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
+    }
+    const now = this.deps.clock.now();
+    // Other sessions end before the new hash is written: a failure in between errs towards signing out.
+    const ended = await this.deps.sessions.revokeAllForUser(found.id, now, "password_changed", viewer.sessionId);
+    this.deps.cache.invalidateUser(found.id);
+    await this.deps.users.setPasswordHash(found.id, await this.deps.hasher.hash(input.newPassword), now);
+    const pair = await this.rekeyCurrentSession(viewer, now);
+    this.deps.logger.info({ event: "password_changed", userId: found.id, endedSessions: ended }, "password changed");
+    return pair;
+  }
+
+  private async rekeyCurrentSession(viewer: Viewer, now: Date): Promise<TokenPair> {
+    const state = await this.deps.sessions.findState(viewer.sessionId);
+    if (!state) throw unauthenticated("SESSION_REVOKED");
+    const refresh = this.issuer.mintRefreshToken(state.session, null, now);
+    if (!(await this.deps.sessions.replaceTokens(viewer.sessionId, refresh.record, now))) {
+      throw unauthenticated("SESSION_REVOKED");
+    }
+    this.deps.cache.invalidateSession(viewer.sessionId);
+    return this.issuer.pair(state.user, viewer.sessionId, refresh);
+  }
+}
