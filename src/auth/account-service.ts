@@ -11,7 +11,7 @@ export interface CredentialsInput {
 
 const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
 
-type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger">;
+type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger" | "auditor">;
 
 export class AccountService {
   constructor(
@@ -22,7 +22,9 @@ export class AccountService {
   async signup(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
     const user = await this.createUser(input, "USER");
     this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
-    return this.issuer.startSession(user, client);
+    const pair = await this.issuer.startSession(user, client);
+    await this.deps.auditor.record("signup", client, { userId: user.id, sessionId: pair.sessionId });
+    return pair;
   }
 
   /**
@@ -38,16 +40,20 @@ export class AccountService {
     if (!found) {
       await this.deps.hasher.verifyDummy(input.password);
       this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
+      await this.deps.auditor.record("login_failed", client, { detail: { reason: "unknown_email", email } });
       throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
     }
     if (!(await this.deps.hasher.verify(found.passwordHash, input.password))) {
       this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: found.id }, "login failed");
+      await this.deps.auditor.record("login_failed", client, { userId: found.id, detail: { reason: "wrong_password" } });
       throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
     }
     const { passwordHash, ...user } = found;
     if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user.id, input.password);
     this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
-    return this.issuer.startSession(user, client);
+    const pair = await this.issuer.startSession(user, client);
+    await this.deps.auditor.record("login_succeeded", client, { userId: user.id, sessionId: pair.sessionId });
+    return pair;
   }
 
   /** Boot-time admin provisioning: creates the account as ADMIN or promotes it; never resets its password. */

@@ -1,8 +1,9 @@
 import { AccessTokenService, type AccessTokenSettings } from "./access-tokens";
 import { AccountService } from "./account-service";
+import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
-import type { PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { AuditLog, PasswordHasher, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
@@ -15,6 +16,7 @@ import { ViewerResolver } from "./viewer-resolver";
 export interface AuthOptions {
   users: UserStore;
   sessions: SessionStore;
+  audit: AuditLog;
   hasher: PasswordHasher;
   clock: Clock;
   randomBytes: RandomBytes;
@@ -41,6 +43,7 @@ export function createAuth(options: AuthOptions): Auth {
     ...rest,
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
+    auditor: new Auditor(rest),
   };
   const issuer = new TokenIssuer(deps);
   const viewers = new ViewerResolver(deps);

@@ -1,6 +1,7 @@
 import type { AccessTokenService } from "./access-tokens";
+import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
-import type { PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { AuditLog, PasswordHasher, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import type { SessionStateCache } from "./session-state-cache";
 
@@ -17,14 +18,17 @@ export interface SessionPolicy {
 export interface AuthLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 export interface AuthDeps {
   users: UserStore;
   sessions: SessionStore;
+  audit: AuditLog;
   hasher: PasswordHasher;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;
+  auditor: Auditor;
   clock: Clock;
   randomBytes: RandomBytes;
   newId: () => string;

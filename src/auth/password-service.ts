@@ -2,14 +2,14 @@ import { assertAcceptablePassword, PASSWORD_MAX_LENGTH } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, badInput, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
-import type { TokenPair, Viewer } from "./types";
+import type { ClientInfo, TokenPair, Viewer } from "./types";
 
 export interface ChangePasswordInput {
   currentPassword: string;
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger" | "auditor">;
 
 export class PasswordService {
   constructor(
@@ -22,7 +22,7 @@ export class PasswordService {
    * account), ends every other session, then re-keys the current one: its old refresh tokens die
    * with the old password.
    */
-  async changePassword(viewer: Viewer, input: ChangePasswordInput): Promise<TokenPair> {
+  async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
     if ([...input.currentPassword].length > PASSWORD_MAX_LENGTH) {
       throw badInput("currentPassword", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
     }
@@ -31,6 +31,8 @@ export class PasswordService {
     if (!found || found.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
     if (!(await this.deps.hasher.verify(found.passwordHash, input.currentPassword))) {
       this.deps.logger.info({ event: "password_change_failed", userId: found.id }, "wrong current password");
+      const facts = { userId: found.id, sessionId: viewer.sessionId, detail: { reason: "wrong_current_password" } };
+      await this.deps.auditor.record("login_failed", client, facts);
       throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
     }
     const now = this.deps.clock.now();
@@ -40,6 +42,7 @@ export class PasswordService {
     await this.deps.users.setPasswordHash(found.id, await this.deps.hasher.hash(input.newPassword), now);
     const pair = await this.rekeyCurrentSession(viewer, now);
     this.deps.logger.info({ event: "password_changed", userId: found.id, endedSessions: ended }, "password changed");
+    await this.deps.auditor.record("password_changed", client, { userId: found.id, sessionId: viewer.sessionId, detail: { endedSessions: ended } });
     return pair;
   }
 

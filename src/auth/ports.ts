@@ -1,4 +1,4 @@
-import type { RefreshTokenRecord, Role, SessionRecord, SessionState, UserRecord, UserWithPassword } from "./types";
+import type { AuditEvent, AuditEventType, RefreshTokenRecord, Role, SessionRecord, SessionState, UserRecord, UserWithPassword } from "./types";
 
 /**
  * Storage ports. The auth core depends only on these; Prisma lives in src/db. Every
@@ -76,4 +76,10 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
   /** True when a stored hash was made with weaker parameters than the current ones. */
   needsRehash(hash: string): boolean;
+}
+
+/** Append-only security log. Newest first; `after` is an exclusive cursor id. */
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }): Promise<AuditEvent[]>;
 }

@@ -3,12 +3,12 @@ import { AuthError } from "./errors";
 import type { LockedRefreshToken, RotationTransaction } from "./ports";
 import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
-import type { TokenPair } from "./types";
+import type { ClientInfo, TokenPair } from "./types";
 
-type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger">;
+type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger" | "auditor">;
 
 type Outcome =
-  | { kind: "issued"; userId: string; sessionId: string; refresh: MintedRefreshToken }
+  | { kind: "issued"; userId: string; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
   | { kind: "invalid" }
   | { kind: "reused"; userId: string; sessionId: string };
 
@@ -27,7 +27,7 @@ export class RefreshService {
     private readonly issuer: TokenIssuer,
   ) {}
 
-  async refresh(presented: string | null | undefined): Promise<TokenPair> {
+  async refresh(presented: string | null | undefined, client: ClientInfo): Promise<TokenPair> {
     if (!presented || !looksLikeRefreshToken(presented)) throw invalid();
     const now = this.deps.clock.now();
     const outcome = await this.deps.sessions.withLockedRefreshToken(hashRefreshToken(presented), (locked, tx) =>
@@ -40,10 +40,16 @@ export class RefreshService {
         { event: "refresh_reuse_detected", userId: outcome.userId, sessionId: outcome.sessionId },
         "rotated refresh token reused after grace window; session revoked",
       );
+      await this.deps.auditor.record("refresh_reuse_detected", client, { userId: outcome.userId, sessionId: outcome.sessionId });
       throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety. Sign in again.");
     }
     const user = await this.deps.users.findById(outcome.userId);
     if (!user) throw invalid();
+    await this.deps.auditor.record("refresh_rotated", client, {
+      userId: user.id,
+      sessionId: outcome.sessionId,
+      detail: { withinGrace: outcome.withinGrace },
+    });
     return this.issuer.pair(user, outcome.sessionId, outcome.refresh);
   }
 
@@ -71,6 +77,6 @@ export class RefreshService {
     const refresh = this.issuer.mintRefreshToken(session, token.id, now);
     await tx.insertToken(refresh.record);
     await tx.touchSession(session.id, { lastUsedAt: now, expiresAt: refresh.record.expiresAt });
-    return { kind: "issued", userId: session.userId, sessionId: session.id, refresh };
+    return { kind: "issued", userId: session.userId, sessionId: session.id, refresh, withinGrace: token.rotatedAt !== null };
   }
 }

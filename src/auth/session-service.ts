@@ -2,10 +2,10 @@ import type { AuthDeps } from "./deps";
 import { badInput } from "./errors";
 import { isUuid } from "./ids";
 import { hashRefreshToken, looksLikeRefreshToken } from "./refresh-token-codec";
-import type { SessionRecord, Viewer } from "./types";
+import type { ClientInfo, SessionRecord, Viewer } from "./types";
 import type { ViewerResolver } from "./viewer-resolver";
 
-type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "clock" | "logger">;
+type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "clock" | "logger" | "auditor">;
 
 export interface SessionView extends SessionRecord {
   current: boolean;
@@ -27,35 +27,39 @@ export class SessionService {
    * tells a caller whether a token existed. Without a refresh token, the bearer token's session
    * ends, even if that access token has expired (its signature still proves possession).
    */
-  async logout(refreshToken: string | null | undefined, authorization: string | undefined): Promise<boolean> {
+  async logout(refreshToken: string | null | undefined, authorization: string | undefined, client: ClientInfo): Promise<boolean> {
     if (refreshToken) {
       if (!looksLikeRefreshToken(refreshToken)) return true;
       const session = await this.deps.sessions.findByTokenHash(hashRefreshToken(refreshToken));
-      if (session) await this.revokeOwn(session.id, session.userId, "logout");
+      if (session) await this.revokeOwn(session.id, session.userId, "logout", client);
       return true;
     }
     const claims = this.viewers.claimsForLogout(authorization);
-    if (claims && isUuid(claims.sid) && isUuid(claims.sub)) await this.revokeOwn(claims.sid, claims.sub, "logout");
+    if (claims && isUuid(claims.sid) && isUuid(claims.sub)) await this.revokeOwn(claims.sid, claims.sub, "logout", client);
     return true;
   }
 
-  async logoutAll(viewer: Viewer): Promise<number> {
+  async logoutAll(viewer: Viewer, client: ClientInfo): Promise<number> {
     const count = await this.deps.sessions.revokeAllForUser(viewer.user.id, this.deps.clock.now(), "logout_all");
     this.deps.cache.invalidateUser(viewer.user.id);
     this.deps.logger.info({ event: "logout_all", userId: viewer.user.id, count }, "all sessions revoked");
+    await this.deps.auditor.record("logout_all", client, { userId: viewer.user.id, sessionId: viewer.sessionId, detail: { count } });
     return count;
   }
 
   /** Only the viewer's own sessions: a foreign or unknown id answers false, revealing nothing. */
-  async revoke(viewer: Viewer, sessionId: string): Promise<boolean> {
+  async revoke(viewer: Viewer, sessionId: string, client: ClientInfo): Promise<boolean> {
     if (!isUuid(sessionId)) throw badInput("id", "Session id must be a UUID.");
-    return this.revokeOwn(sessionId, viewer.user.id, "revoked_by_user");
+    return this.revokeOwn(sessionId, viewer.user.id, "revoked_by_user", client);
   }
 
-  private async revokeOwn(sessionId: string, userId: string, reason: string): Promise<boolean> {
+  private async revokeOwn(sessionId: string, userId: string, reason: string, client: ClientInfo): Promise<boolean> {
     const revoked = await this.deps.sessions.revoke(sessionId, userId, this.deps.clock.now(), reason);
     this.deps.cache.invalidateSession(sessionId);
-    if (revoked) this.deps.logger.info({ event: "session_revoked", userId, sessionId, reason }, "session revoked");
+    if (revoked) {
+      this.deps.logger.info({ event: "session_revoked", userId, sessionId, reason }, "session revoked");
+      await this.deps.auditor.record("session_revoked", client, { userId, sessionId, detail: { reason } });
+    }
     return revoked;
   }
 }

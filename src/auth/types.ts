@@ -47,9 +47,40 @@ export interface SessionState {
   user: UserRecord;
 }
 
+/** Who is asking: recorded on sessions and audit events. */
 export interface ClientInfo {
   userAgent: string | null;
   ip: string | null;
+  requestId: string | null;
+}
+
+export const AUDIT_EVENT_TYPES = [
+  "signup",
+  "login_succeeded",
+  "login_failed",
+  "refresh_rotated",
+  "refresh_reuse_detected",
+  "session_revoked",
+  "logout_all",
+  "password_changed",
+  "role_changed",
+  "rate_limited",
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** Small, flat, secret-free facts about an event (never passwords or tokens). */
+export type AuditDetail = Record<string, string | number | boolean | null>;
+
+export interface AuditEvent {
+  id: string;
+  type: AuditEventType;
+  userId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  detail: AuditDetail | null;
+  createdAt: Date;
 }
 
 export interface Viewer {

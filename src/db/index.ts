@@ -1,20 +1,27 @@
 /** Public surface of the database layer: the composition root opens, migrates and builds stores. */
-import type { SessionStore, UserStore } from "../auth/ports";
+import type { AuditLog, SessionStore, UserStore } from "../auth/ports";
 import type { Database } from "./database";
+import { PrismaAuditLog } from "./prisma-audit-log";
 import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaUserStore } from "./prisma-user-store";
 
 export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { migrate, type MigrateOptions } from "./migrator";
+export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaUserStore } from "./prisma-user-store";
 
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  audit: AuditLog;
 }
 
 export function createStores(db: Pick<Database, "prisma">): Stores {
-  return { users: new PrismaUserStore(db.prisma), sessions: new PrismaSessionStore(db.prisma) };
+  return {
+    users: new PrismaUserStore(db.prisma),
+    sessions: new PrismaSessionStore(db.prisma),
+    audit: new PrismaAuditLog(db.prisma),
+  };
 }

@@ -9,5 +9,6 @@ export function clientInfo(request: FastifyRequest): ClientInfo {
   return {
     userAgent: typeof userAgent === "string" && userAgent !== "" ? userAgent.slice(0, MAX_USER_AGENT) : null,
     ip: request.ip || null,
+    requestId: request.id,
   };
 }

@@ -1,4 +1,4 @@
-import { authFixture, rejection } from "../support/auth-fixture";
+import { authFixture, rejection, CLIENT } from "../support/auth-fixture";
 
 const CURRENT = "correct horse battery";
 
@@ -17,12 +17,12 @@ describe("PasswordService.changePassword", () => {
     const pair = await fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), {
       currentPassword: CURRENT,
       newPassword: "a brand new password",
-    });
+    }, fx.client);
     expect(pair.sessionId).toBe(current.sessionId);
     expect((await fx.auth.viewers.resolve(`Bearer ${other.accessToken}`)).reason).toBe("SESSION_REVOKED");
-    expect((await rejection(fx.auth.refresh.refresh(other.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
-    expect((await rejection(fx.auth.refresh.refresh(current.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
-    await expect(fx.auth.refresh.refresh(pair.refreshToken)).resolves.toMatchObject({ sessionId: current.sessionId });
+    expect((await rejection(fx.auth.refresh.refresh(other.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
+    expect((await rejection(fx.auth.refresh.refresh(current.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
+    await expect(fx.auth.refresh.refresh(pair.refreshToken, CLIENT)).resolves.toMatchObject({ sessionId: current.sessionId });
     expect((await fx.auth.viewers.resolve(`Bearer ${current.accessToken}`)).viewer?.sessionId).toBe(current.sessionId);
     expect((await rejection(fx.auth.accounts.login({ email: "ada@example.com", password: CURRENT }, fx.client))).code).toBe(
       "INVALID_CREDENTIALS",
@@ -35,7 +35,7 @@ describe("PasswordService.changePassword", () => {
     const current = await fx.signup();
     const other = await fx.auth.accounts.login({ email: "ada@example.com", password: CURRENT }, fx.client);
     const error = await rejection(
-      fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), { currentPassword: "wrong one!", newPassword: "another password" }),
+      fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), { currentPassword: "wrong one!", newPassword: "another password" }, fx.client),
     );
     expect(error.code).toBe("INVALID_CREDENTIALS");
     expect((await fx.auth.viewers.resolve(`Bearer ${other.accessToken}`)).viewer).not.toBeNull();
@@ -50,7 +50,7 @@ describe("PasswordService.changePassword", () => {
     const fx = authFixture();
     const current = await fx.signup();
     const before = { ...fx.hasher.calls };
-    expect(await rejection(fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), input))).toMatchObject({
+    expect(await rejection(fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), input, fx.client))).toMatchObject({
       code: "BAD_USER_INPUT",
       field,
     });

@@ -1,11 +1,11 @@
-import { authFixture, rejection } from "../support/auth-fixture";
+import { authFixture, rejection, CLIENT } from "../support/auth-fixture";
 
 describe("RefreshService rotation", () => {
   it("rotates: the presented token is marked rotated and a child in the same session is issued", async () => {
     const { auth, stores, clock, signup } = authFixture();
     const first = await signup();
     clock.advance(60_000);
-    const second = await auth.refresh.refresh(first.refreshToken);
+    const second = await auth.refresh.refresh(first.refreshToken, CLIENT);
     expect(second.sessionId).toBe(first.sessionId);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     const tokens = [...stores.sessions.tokens.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -29,54 +29,54 @@ describe("RefreshService rotation", () => {
     let pair = await signup();
     expect(pair.refreshTokenExpiresAt.getTime() - clock.now().getTime()).toBe(10 * day);
     clock.advance(9 * day);
-    pair = await auth.refresh.refresh(pair.refreshToken);
+    pair = await auth.refresh.refresh(pair.refreshToken, CLIENT);
     // 9 days in: idle would allow day 19, the absolute cap is day 15.
     expect(pair.refreshTokenExpiresAt.getTime() - clock.now().getTime()).toBe(6 * day);
     clock.advance(6 * day);
-    expect((await rejection(auth.refresh.refresh(pair.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
+    expect((await rejection(auth.refresh.refresh(pair.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
   });
 
   it("rejects an idle-expired token", async () => {
     const { auth, clock, signup } = authFixture({ refreshTokenTtlMs: 3600_000 });
     const pair = await signup();
     clock.advance(3600_000);
-    expect((await rejection(auth.refresh.refresh(pair.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
+    expect((await rejection(auth.refresh.refresh(pair.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
   });
 
   it.each([["missing", null], ["empty", ""], ["malformed", "x".repeat(10)], ["unknown", "A".repeat(43)]])(
     "rejects a %s token with INVALID_REFRESH_TOKEN",
     async (_name, token) => {
       const { auth } = authFixture();
-      expect((await rejection(auth.refresh.refresh(token))).code).toBe("INVALID_REFRESH_TOKEN");
+      expect((await rejection(auth.refresh.refresh(token, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
     },
   );
 
   it("inside the grace window, reusing a rotated token yields a sibling pair for the same session", async () => {
     const { auth, clock, signup, stores } = authFixture({ reuseGraceMs: 10_000 });
     const first = await signup();
-    const a = await auth.refresh.refresh(first.refreshToken);
+    const a = await auth.refresh.refresh(first.refreshToken, CLIENT);
     clock.advance(9_000);
-    const b = await auth.refresh.refresh(first.refreshToken);
+    const b = await auth.refresh.refresh(first.refreshToken, CLIENT);
     expect(b.sessionId).toBe(first.sessionId);
     expect(b.refreshToken).not.toBe(a.refreshToken);
     // Both tabs stay signed in: each child keeps working.
-    await expect(auth.refresh.refresh(a.refreshToken)).resolves.toBeDefined();
-    await expect(auth.refresh.refresh(b.refreshToken)).resolves.toBeDefined();
+    await expect(auth.refresh.refresh(a.refreshToken, CLIENT)).resolves.toBeDefined();
+    await expect(auth.refresh.refresh(b.refreshToken, CLIENT)).resolves.toBeDefined();
     expect(stores.sessions.sessions.size).toBe(1);
   });
 
   it("after the grace window, reuse revokes the whole session and every token in it", async () => {
     const { auth, clock, signup, stores } = authFixture({ reuseGraceMs: 10_000 });
     const first = await signup();
-    const child = await auth.refresh.refresh(first.refreshToken);
+    const child = await auth.refresh.refresh(first.refreshToken, CLIENT);
     clock.advance(10_001);
-    const error = await rejection(auth.refresh.refresh(first.refreshToken));
+    const error = await rejection(auth.refresh.refresh(first.refreshToken, CLIENT));
     expect(error.code).toBe("REFRESH_TOKEN_REUSED");
     const session = stores.sessions.sessions.get(first.sessionId);
     expect(session?.revokedAt).toEqual(clock.now());
     expect(session?.revokedReason).toBe("refresh_token_reused");
     expect([...stores.sessions.tokens.values()].every((t) => t.revokedAt !== null)).toBe(true);
-    expect((await rejection(auth.refresh.refresh(child.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
+    expect((await rejection(auth.refresh.refresh(child.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
     const state = await auth.viewers.resolve(`Bearer ${child.accessToken}`);
     expect(state.reason).toBe("SESSION_REVOKED");
   });
@@ -84,23 +84,23 @@ describe("RefreshService rotation", () => {
   it("a grace of zero treats any second use as reuse", async () => {
     const { auth, clock, signup } = authFixture({ reuseGraceMs: 0 });
     const first = await signup();
-    await auth.refresh.refresh(first.refreshToken);
+    await auth.refresh.refresh(first.refreshToken, CLIENT);
     clock.advance(1);
-    expect((await rejection(auth.refresh.refresh(first.refreshToken))).code).toBe("REFRESH_TOKEN_REUSED");
+    expect((await rejection(auth.refresh.refresh(first.refreshToken, CLIENT))).code).toBe("REFRESH_TOKEN_REUSED");
   });
 
   it("issues access tokens with the user's current role", async () => {
     const { auth, signup, stores, clock } = authFixture();
     const first = await signup();
     await stores.users.setRole(first.user.id, "ADMIN", clock.now());
-    const next = await auth.refresh.refresh(first.refreshToken);
+    const next = await auth.refresh.refresh(first.refreshToken, CLIENT);
     expect(next.user.role).toBe("ADMIN");
   });
 
   it("concurrent refreshes of one token all land in the same session without losing rows", async () => {
     const { auth, signup, stores } = authFixture();
     const first = await signup();
-    const results = await Promise.all(Array.from({ length: 20 }, () => auth.refresh.refresh(first.refreshToken)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => auth.refresh.refresh(first.refreshToken, CLIENT)));
     expect(new Set(results.map((r) => r.sessionId))).toEqual(new Set([first.sessionId]));
     expect(new Set(results.map((r) => r.refreshToken)).size).toBe(20);
     expect(stores.sessions.tokens.size).toBe(21);

@@ -1,14 +1,14 @@
-import { authFixture, rejection } from "../support/auth-fixture";
+import { authFixture, rejection, CLIENT } from "../support/auth-fixture";
 
 describe("SessionService", () => {
   it("logout with a refresh token revokes that session; unknown tokens still answer true", async () => {
     const { auth, signup } = authFixture();
     const pair = await signup();
-    await expect(auth.sessions.logout(pair.refreshToken, undefined)).resolves.toBe(true);
+    await expect(auth.sessions.logout(pair.refreshToken, undefined, CLIENT)).resolves.toBe(true);
     expect((await auth.viewers.resolve(`Bearer ${pair.accessToken}`)).reason).toBe("SESSION_REVOKED");
-    await expect(auth.sessions.logout(pair.refreshToken, undefined)).resolves.toBe(true);
-    await expect(auth.sessions.logout("B".repeat(43), undefined)).resolves.toBe(true);
-    await expect(auth.sessions.logout("garbage", undefined)).resolves.toBe(true);
+    await expect(auth.sessions.logout(pair.refreshToken, undefined, CLIENT)).resolves.toBe(true);
+    await expect(auth.sessions.logout("B".repeat(43), undefined, CLIENT)).resolves.toBe(true);
+    await expect(auth.sessions.logout("garbage", undefined, CLIENT)).resolves.toBe(true);
   });
 
   it("logout without a refresh token ends the bearer token's session, even once it has expired", async () => {
@@ -16,8 +16,8 @@ describe("SessionService", () => {
     const pair = await signup();
     clock.advance(3600_000);
     expect((await auth.viewers.resolve(`Bearer ${pair.accessToken}`)).reason).toBe("TOKEN_EXPIRED");
-    await auth.sessions.logout(undefined, `Bearer ${pair.accessToken}`);
-    expect((await rejection(auth.refresh.refresh(pair.refreshToken))).code).toBe("INVALID_REFRESH_TOKEN");
+    await auth.sessions.logout(undefined, `Bearer ${pair.accessToken}`, CLIENT);
+    expect((await rejection(auth.refresh.refresh(pair.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
   });
 
   it("logoutAll revokes every session of the viewer and reports how many", async () => {
@@ -27,7 +27,7 @@ describe("SessionService", () => {
     const other = await signup("bob@example.com");
     const viewer = (await auth.viewers.resolve(`Bearer ${a.accessToken}`)).viewer;
     if (!viewer) throw new Error("expected a viewer");
-    await expect(auth.sessions.logoutAll(viewer)).resolves.toBe(2);
+    await expect(auth.sessions.logoutAll(viewer, CLIENT)).resolves.toBe(2);
     expect((await auth.viewers.resolve(`Bearer ${a.accessToken}`)).reason).toBe("SESSION_REVOKED");
     expect((await auth.viewers.resolve(`Bearer ${other.accessToken}`)).viewer?.user.email).toBe("bob@example.com");
   });
@@ -38,11 +38,11 @@ describe("SessionService", () => {
     const bob = await signup("bob@example.com");
     const viewer = (await auth.viewers.resolve(`Bearer ${ada.accessToken}`)).viewer;
     if (!viewer) throw new Error("expected a viewer");
-    await expect(auth.sessions.revoke(viewer, bob.sessionId)).resolves.toBe(false);
+    await expect(auth.sessions.revoke(viewer, bob.sessionId, CLIENT)).resolves.toBe(false);
     expect((await auth.viewers.resolve(`Bearer ${bob.accessToken}`)).viewer).not.toBeNull();
-    await expect(auth.sessions.revoke(viewer, ada.sessionId)).resolves.toBe(true);
-    await expect(auth.sessions.revoke(viewer, ada.sessionId)).resolves.toBe(false);
-    expect((await rejection(auth.sessions.revoke(viewer, "not-a-uuid"))).code).toBe("BAD_USER_INPUT");
+    await expect(auth.sessions.revoke(viewer, ada.sessionId, CLIENT)).resolves.toBe(true);
+    await expect(auth.sessions.revoke(viewer, ada.sessionId, CLIENT)).resolves.toBe(false);
+    expect((await rejection(auth.sessions.revoke(viewer, "not-a-uuid", CLIENT))).code).toBe("BAD_USER_INPUT");
   });
 
   it("lists active sessions and marks the current one", async () => {

@@ -1,4 +1,4 @@
-import { authFixture } from "../support/auth-fixture";
+import { authFixture, CLIENT } from "../support/auth-fixture";
 
 describe("ViewerResolver", () => {
   it.each([
@@ -36,7 +36,7 @@ describe("ViewerResolver", () => {
     const pair = await signup();
     await auth.viewers.resolve(`Bearer ${pair.accessToken}`);
     const actor = { user: admin.user, sessionId: "x" };
-    await auth.admin.setRole(actor, pair.user.id, "ADMIN");
+    await auth.admin.setRole(actor, pair.user.id, "ADMIN", CLIENT);
     expect((await auth.viewers.resolve(`Bearer ${pair.accessToken}`)).viewer?.user.role).toBe("ADMIN");
   });
 

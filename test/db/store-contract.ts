@@ -1,3 +1,4 @@
+import { auditLogContract } from "./contract/audit-log.contract";
 import { replaceTokensContract } from "./contract/replace-tokens.contract";
 import { rotationContract } from "./contract/rotation.contract";
 import { sessionStoreContract } from "./contract/session-store.contract";
@@ -31,5 +32,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     sessionStoreContract(stores);
     rotationContract(stores);
     replaceTokensContract(stores);
+    auditLogContract(stores);
   });
 }

@@ -254,6 +254,31 @@ export function describeAuthFlow(engine: string, databaseUrl: () => Promise<{ ur
       expect((await login(server, address, "a new password 42")).body.data?.login.user.id).toBe(current.user.id);
     });
 
+    it("auditEvents is ADMIN-only and shows a user's security history with client facts", async () => {
+      const admin = (await login(server, ADMIN.email, ADMIN.password)).body.data?.login as Pair;
+      const address = email();
+      const pair = await signup(server, address);
+      await login(server, address, "wrong password");
+      await server.gql(`mutation($t: String) { refreshToken(refreshToken: $t) { accessToken } }`, { t: pair.refreshToken }, {
+        headers: { "user-agent": "audit-test/2.0" },
+      });
+      const query = `query($u: ID, $t: AuditEventType, $a: ID) { auditEvents(first: 10, userId: $u, type: $t, after: $a) {
+        id type userId sessionId ip userAgent requestId detail createdAt } }`;
+      expect(onlyError(await server.gql(query, { u: pair.user.id }, { token: pair.accessToken })).extensions).toEqual({ code: "FORBIDDEN" });
+      const res = await server.gql(query, { u: pair.user.id }, { token: admin.accessToken });
+      const events = res.body.data?.auditEvents as Array<Record<string, any>>;
+      expect(events.map((e) => e.type)).toEqual(["REFRESH_ROTATED", "LOGIN_FAILED", "SIGNUP"]);
+      expect(events[0]).toMatchObject({ userId: pair.user.id, sessionId: sid(pair.accessToken), userAgent: "audit-test/2.0" });
+      expect(events[0]?.ip).toMatch(/127\.0\.0\.1/);
+      expect(typeof events[0]?.requestId).toBe("string");
+      expect(events[1]?.detail).toEqual({ reason: "wrong_password" });
+      const failures = await server.gql(query, { u: pair.user.id, t: "LOGIN_FAILED" }, { token: admin.accessToken });
+      expect(failures.body.data?.auditEvents.map((e: { type: string }) => e.type)).toEqual(["LOGIN_FAILED"]);
+      const next = await server.gql(query, { u: pair.user.id, a: events[0]?.id }, { token: admin.accessToken });
+      expect(next.body.data?.auditEvents.map((e: { id: string }) => e.id)).toEqual(events.slice(1).map((e) => e.id));
+      expect(JSON.stringify(events)).not.toContain("wrong password");
+    });
+
     it("50 concurrent refreshes of one token stay in one consistent session", async () => {
       const pair = await signup(server, email());
       const results = await Promise.all(Array.from({ length: 50 }, () => refresh(server, pair.refreshToken)));

@@ -43,7 +43,7 @@ function context(v: Viewer | null): GraphQLContext {
     authFailure: v ? null : "TOKEN_MISSING",
     authError: null,
     authorization: undefined,
-    client: { userAgent: null, ip: null },
+    client: { userAgent: null, ip: null, requestId: null },
   };
 }
 

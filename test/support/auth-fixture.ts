@@ -1,6 +1,6 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import { type AccessTokenSettings, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
-import { memoryStores } from "./memory-stores";
+import { MemoryAuditLog, memoryStores } from "./memory-stores";
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";
 export const T0 = new Date("2026-01-01T00:00:00.000Z");
@@ -37,14 +37,19 @@ export class CountingHasher implements PasswordHasher {
   }
 }
 
-export const silentLogger = { info: () => undefined, warn: () => undefined };
+export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The request facts every service call carries. */
+export const CLIENT = { userAgent: "jest", ip: "127.0.0.1", requestId: "req-test" };
 
 export function authFixture(options: { reuseGraceMs?: number; refreshTokenTtlMs?: number; sessionMaxAgeMs?: number } = {}) {
   const clock = fixedClock(T0);
   const stores = memoryStores();
+  const audit = new MemoryAuditLog();
   const hasher = new CountingHasher();
   const auth = createAuth({
     ...stores,
+    audit,
     hasher,
     clock,
     randomBytes,
@@ -58,10 +63,10 @@ export function authFixture(options: { reuseGraceMs?: number; refreshTokenTtlMs?
     },
     sessionCacheTtlMs: 1000,
   });
-  const client = { userAgent: "jest", ip: "127.0.0.1" };
+  const client = CLIENT;
   const signup = (email = "ada@example.com", password = "correct horse battery") =>
     auth.accounts.signup({ email, password }, client);
-  return { auth, clock, stores, hasher, client, signup };
+  return { auth, clock, stores, audit, hasher, client, signup };
 }
 
 /** Resolves a promise expected to reject and returns the error, failing if it resolved. */

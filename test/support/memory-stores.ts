@@ -1,4 +1,7 @@
 import {
+  type AuditEvent,
+  type AuditEventType,
+  type AuditLog,
   AuthError,
   type LockedRefreshToken,
   type NewRefreshToken,
@@ -188,4 +191,26 @@ function strip(s: SessionRecord & { revokedReason?: string | null }): SessionRec
 export function memoryStores() {
   const users = new MemoryUserStore();
   return { users, sessions: new MemorySessionStore(users) };
+}
+
+export class MemoryAuditLog implements AuditLog {
+  readonly events: AuditEvent[] = [];
+
+  async record(event: AuditEvent): Promise<void> {
+    if (this.events.some((e) => e.id === event.id)) throw new Error("duplicate audit event id");
+    this.events.push({ ...event, detail: event.detail ? { ...event.detail } : null });
+  }
+
+  async list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }) {
+    const sorted = this.events
+      .filter((e) => (page.userId ? e.userId === page.userId : true) && (page.type ? e.type === page.type : true))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+    let start = 0;
+    if (page.after) {
+      const index = sorted.findIndex((e) => e.id === page.after);
+      if (index < 0) return [];
+      start = index + 1;
+    }
+    return sorted.slice(start, start + page.first);
+  }
 }

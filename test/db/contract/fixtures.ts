@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { NewRefreshToken, NewSession, NewUser, SessionStore, UserStore } from "../../../src/auth/ports";
+import type { AuditLog, NewRefreshToken, NewSession, NewUser, SessionStore, UserStore } from "../../../src/auth/ports";
 
 export interface StoreHarness {
   users: UserStore;
   sessions: SessionStore;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
