@@ -14,6 +14,11 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
     connectionString,
     max: opts.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: opts.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    // @prisma/adapter-pg sends Dates as offset-less UTC wall-clock text and reads timestamptz
+    // ignoring the offset, so any other session zone shifts every stored instant and makes raw
+    // epoch reads (see epoch-ms.ts) disagree with model reads. Pinned per connection; note that an
+    // `options` parameter in DATABASE_URL replaces this one (pg lets the URL win).
+    options: "-c TimeZone=UTC",
   });
   // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
   // pg already removed the broken client, and the next checkout reconnects.

@@ -5,7 +5,7 @@ import { lockRefreshToken } from "./refresh-token-lock";
 import { replaceSessionTokens } from "./replace-tokens";
 import { SESSION_RECORD } from "./selections";
 import { querySessionState } from "./session-state-query";
-import { revokeSessions, rotationTransaction } from "./session-writes";
+import { insertSessionWithToken, revokeSessions, rotationTransaction } from "./session-writes";
 import { isUuid } from "./uuid";
 
 /** Rotation holds a row lock; bound both the wait for a connection and the time holding it. */
@@ -15,10 +15,7 @@ export class PrismaSessionStore implements SessionStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(session: NewSession, firstToken: NewRefreshToken): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.session.create({ data: session }),
-      this.prisma.refreshToken.create({ data: firstToken }),
-    ]);
+    await insertSessionWithToken(this.prisma, session, firstToken);
   }
 
   withLockedRefreshToken<T>(

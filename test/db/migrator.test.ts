@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,10 @@ import { createTestDatabase } from "../support/postgres";
 const ROOT = findProjectRoot(__dirname);
 const MIGRATIONS = path.join(ROOT, "prisma", "migrations");
 const INIT = "20261122120000_init";
+/** Every committed migration folder, in the order they must apply. */
+const COMMITTED = readdirSync(MIGRATIONS)
+  .filter((name) => existsSync(path.join(MIGRATIONS, name, "migration.sql")))
+  .sort();
 
 interface Fresh {
   url: string;
@@ -54,21 +59,23 @@ function migratorSuite(name: string, fresh: () => Promise<Fresh>): void {
       await rm(scratch, { recursive: true, force: true });
     });
 
-    it("applies the committed migrations once, recording them exactly as Prisma does", async () => {
-      expect(await migrate(db)).toEqual([INIT]);
+    it("applies the committed migrations once, in order, recording them exactly as Prisma does", async () => {
+      expect(COMMITTED[0]).toBe(INIT);
+      expect(await migrate(db)).toEqual(COMMITTED);
       expect(await migrate(db)).toEqual([]);
-      const bytes = await readFile(path.join(MIGRATIONS, INIT, "migration.sql"));
-      const [row, ...others] = await rows(db, `SELECT * FROM "_prisma_migrations"`);
-      expect(others).toEqual([]);
-      expect(row).toMatchObject({
-        migration_name: INIT,
-        checksum: createHash("sha256").update(bytes).digest("hex"),
-        applied_steps_count: 1,
-        logs: null,
-        rolled_back_at: null,
-      });
-      expect(row?.finished_at).toBeInstanceOf(Date);
-      expect(String(row?.id)).toHaveLength(36);
+      const recorded = await rows(db, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+      expect(recorded.map((r) => r.migration_name)).toEqual(COMMITTED);
+      for (const [i, row] of recorded.entries()) {
+        const bytes = await readFile(path.join(MIGRATIONS, COMMITTED[i] ?? "", "migration.sql"));
+        expect(row).toMatchObject({
+          checksum: createHash("sha256").update(bytes).digest("hex"),
+          applied_steps_count: 1,
+          logs: null,
+          rolled_back_at: null,
+        });
+        expect(row.finished_at).toBeInstanceOf(Date);
+        expect(String(row.id)).toHaveLength(36);
+      }
       expect(await rows(db, `SELECT count(*)::int AS n FROM users`)).toEqual([{ n: 0 }]);
     });
 
@@ -111,7 +118,8 @@ function migratorSuite(name: string, fresh: () => Promise<Fresh>): void {
 
       await expect(migrate(db, { migrationsDir: scratch })).rejects.toThrow(/Migration "20990101000000_broken" failed and was rolled back: division by zero/);
       expect(await rows(db, `SELECT to_regclass('half_done')::text AS t`)).toEqual([{ t: null }]);
-      expect(await rows(db, `SELECT migration_name FROM "_prisma_migrations"`)).toEqual([{ migration_name: INIT }]);
+      const recorded = await rows(db, `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+      expect(recorded).toEqual(COMMITTED.map((migration_name) => ({ migration_name })));
 
       await writeFile(path.join(broken, "migration.sql"), "CREATE TABLE half_done (id int);\n");
       expect(await migrate(db, { migrationsDir: scratch })).toEqual(["20990101000000_broken"]);
@@ -135,8 +143,10 @@ if (process.env.TEST_DATABASE_URL) {
       const [a, b] = await Promise.all([openDatabase(target.url), openDatabase(target.url)]);
       try {
         const results = await Promise.all([migrate(a), migrate(b)]);
-        expect(results.flat()).toEqual([INIT]);
-        expect(await rows(a, `SELECT migration_name FROM "_prisma_migrations"`)).toEqual([{ migration_name: INIT }]);
+        // Each migration applied exactly once, whichever instance did it.
+        expect(results.flat().sort()).toEqual(COMMITTED);
+        const recorded = await rows(a, `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+        expect(recorded).toEqual(COMMITTED.map((migration_name) => ({ migration_name })));
       } finally {
         await Promise.all([a.close(), b.close()]);
         await target.cleanup();
