@@ -58,7 +58,14 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
     });
     await bootstrapAdmin(config, auth, logger);
     const development = config.nodeEnv === "development";
-    const http = await createHttpServer({ auth, readiness: db, logger, introspection: config.introspection, development });
+    const http = await createHttpServer({
+      auth,
+      readiness: db,
+      logger,
+      introspection: config.introspection,
+      development,
+      corsOrigins: config.corsOrigins,
+    });
     return {
       config,
       auth,

@@ -28,6 +28,8 @@ export interface Config {
   bootstrapAdmin: { email: string; password: string } | null;
   logLevel: (typeof LOG_LEVELS)[number];
   introspection: boolean;
+  /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
+  corsOrigins: readonly string[];
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -65,6 +67,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     bootstrapAdmin: readBootstrapAdmin(env),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: readBool(env, "INTROSPECTION", !production),
+    corsOrigins: readOrigins(env),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");
@@ -92,6 +95,25 @@ function secretPathFor(databaseUrl: string): string {
   const pgliteDir = /^pglite:(.+)$/.exec(databaseUrl)?.[1];
   const base = pgliteDir && pgliteDir !== "memory" ? dirname(resolve(pgliteDir)) : resolve(".data");
   return join(base, "jwt-secret");
+}
+
+/** Exact origins only ("https://app.example.com"): no wildcards, since credentials are allowed. */
+function readOrigins(env: Env): string[] {
+  const value = readOptional(env, "CORS_ORIGINS");
+  if (value === undefined) return [];
+  return value.split(",").map((raw) => {
+    const origin = raw.trim();
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin; use a comma-separated list like https://app.example.com,http://localhost:5173`);
+    }
+    return origin;
+  });
 }
 
 const MIN_PEPPER_BYTES = 16;

@@ -1,5 +1,5 @@
-export { buildContext } from "./context";
-export type { GraphQLContext, RequestFacts } from "./context";
+export { BODY_TRANSPORT, buildContext } from "./context";
+export type { GraphQLContext, RefreshTokenTransport, RequestFacts } from "./context";
 export { isRootType, policyOf } from "./directives";
 export type { FieldPolicy } from "./directives";
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./errors";

@@ -1,11 +1,14 @@
 import fastifyApollo from "@as-integrations/fastify";
+import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Auth } from "../auth";
 import { buildContext, type GraphQLContext } from "../graphql";
 import { createApollo } from "./apollo";
 import { clientInfo } from "./client-info";
 import { httpErrorHandler } from "./error-handler";
+import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
+import { refreshTokenTransport } from "./refresh-cookie";
 
 export interface HttpServerOptions {
   auth: Auth;
@@ -13,14 +16,30 @@ export interface HttpServerOptions {
   logger: FastifyBaseLogger;
   introspection: boolean;
   development: boolean;
+  /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
+  corsOrigins: readonly string[];
 }
 
 export const GRAPHQL_PATH = "/graphql";
 
+/**
+ * Largest request body accepted (HTTP 413 above it). A real operation is a few hundred bytes plus
+ * a password of at most 1024 characters; 64 KiB bounds JSON parsing and the GraphQL source, which
+ * the token limit does not (one string token can be arbitrarily long).
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 /** Fastify + Apollo. Starts Apollo but does not listen; the caller decides where. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.logger, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    trustProxy: false,
+    return503OnClosing: true,
+    bodyLimit: MAX_BODY_BYTES,
+  });
   app.setErrorHandler(httpErrorHandler);
+  await app.register(fastifyCookie);
+  await registerCors(app, options.corsOrigins);
   registerHealthRoutes(app, options.readiness);
 
   const apollo = createApollo({ introspection: options.introspection, development: options.development, logger: app.log });
@@ -29,8 +48,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   await app.register(fastifyApollo<GraphQLContext>(apollo), {
     path: GRAPHQL_PATH,
     method: ["GET", "POST", "OPTIONS"],
-    context: async (request) =>
-      buildContext(options.auth, { authorization: request.headers.authorization, client: clientInfo(request) }),
+    context: async (request, reply) =>
+      buildContext(options.auth, {
+        authorization: request.headers.authorization,
+        client: clientInfo(request),
+        refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
+      }),
   });
   return app;
 }

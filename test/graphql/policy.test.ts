@@ -1,7 +1,7 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { graphql, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { AuthError, type Role, type Viewer } from "../../src/auth";
-import { buildSchema, type GraphQLContext, loadTypeDefs, policyOf } from "../../src/graphql";
+import { BODY_TRANSPORT, buildSchema, type GraphQLContext, loadTypeDefs, policyOf } from "../../src/graphql";
 import { authDirectiveTransformer } from "../../src/graphql/directives";
 
 /** Every root field whose effective policy is not an explicit @public or @auth, as "Type.field". */
@@ -44,6 +44,7 @@ function context(v: Viewer | null): GraphQLContext {
     authError: null,
     authorization: undefined,
     client: { userAgent: null, ip: null, requestId: null },
+    refreshTransport: BODY_TRANSPORT,
   };
 }
 

@@ -1,9 +1,11 @@
 import type { Auth, ClientInfo } from "../../auth";
 import type { GraphQLContext } from "./graphql-context";
+import type { RefreshTokenTransport } from "./refresh-transport";
 
 export interface RequestFacts {
   authorization: string | undefined;
   client: ClientInfo;
+  refreshTransport: RefreshTokenTransport;
 }
 
 /**
@@ -11,7 +13,7 @@ export interface RequestFacts {
  * public operations like login. An unexpected failure is parked in `authError` instead.
  */
 export async function buildContext(auth: Auth, request: RequestFacts): Promise<GraphQLContext> {
-  const base = { auth, authorization: request.authorization, client: request.client };
+  const base = { auth, authorization: request.authorization, client: request.client, refreshTransport: request.refreshTransport };
   try {
     const state = await auth.viewers.resolve(request.authorization);
     return { ...base, viewer: state.viewer, authFailure: state.reason, authError: null };

@@ -1,4 +1,5 @@
 import type { Auth, ClientInfo, UnauthenticatedReason, Viewer } from "../../auth";
+import type { RefreshTokenTransport } from "./refresh-transport";
 
 /**
  * Per-request context. The bearer token is verified once, before execution; resolvers read
@@ -14,4 +15,5 @@ export interface GraphQLContext {
   /** The raw Authorization header, kept only so logout can end the session of an expired token. */
   authorization: string | undefined;
   client: ClientInfo;
+  refreshTransport: RefreshTokenTransport;
 }
