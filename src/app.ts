@@ -5,6 +5,7 @@ import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClo
 import { type Config, ConfigError } from "./config";
 import { createStores, type Database, migrate, openDatabase } from "./db";
 import { createHttpServer } from "./http";
+import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
 
 export interface AppOverrides {
@@ -29,13 +30,16 @@ export interface App {
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
+  const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   try {
+    if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) {
       const applied = await migrate(db);
       if (applied.length > 0) logger.info({ applied }, "database migrations applied");
     }
     const auth = createAuth({
       ...createStores(db),
+      limiter: limits.limiter,
       hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
       clock: overrides.clock ?? systemClock,
       randomBytes,
@@ -65,6 +69,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       introspection: config.introspection,
       development,
       corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
     });
     return {
       config,
@@ -75,10 +80,12 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       listen: () => http.listen({ port: config.port, host: config.host }),
       close: async () => {
         await http.close();
+        await limits.close();
         await db.close();
       },
     };
   } catch (error) {
+    await limits.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

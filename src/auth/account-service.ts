@@ -11,7 +11,7 @@ export interface CredentialsInput {
 
 const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
 
-type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger" | "auditor">;
+type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger" | "auditor" | "guard">;
 
 export class AccountService {
   constructor(
@@ -20,6 +20,7 @@ export class AccountService {
   ) {}
 
   async signup(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
+    await this.deps.guard.beforeSignup(client);
     const user = await this.createUser(input, "USER");
     this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
     const pair = await this.issuer.startSession(user, client);
@@ -36,9 +37,11 @@ export class AccountService {
     if ([...input.password].length > PASSWORD_MAX_LENGTH) {
       throw badInput("password", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
     }
+    await this.deps.guard.beforeCredentialCheck(email, client);
     const found = await this.deps.users.findByEmail(email);
     if (!found) {
       await this.deps.hasher.verifyDummy(input.password);
+      await this.deps.guard.credentialFailed(email, client, null);
       this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
       await this.deps.auditor.record("login_failed", client, { detail: { reason: "unknown_email", email } });
       throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
@@ -46,8 +49,10 @@ export class AccountService {
     if (!(await this.deps.hasher.verify(found.passwordHash, input.password))) {
       this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: found.id }, "login failed");
       await this.deps.auditor.record("login_failed", client, { userId: found.id, detail: { reason: "wrong_password" } });
+      await this.deps.guard.credentialFailed(email, client, found.id);
       throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
     }
+    await this.deps.guard.credentialSucceeded(email, client);
     const { passwordHash, ...user } = found;
     if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user.id, input.password);
     this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");

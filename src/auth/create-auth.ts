@@ -1,9 +1,10 @@
 import { AccessTokenService, type AccessTokenSettings } from "./access-tokens";
 import { AccountService } from "./account-service";
+import { AttemptGuard } from "./attempt-guard";
 import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
-import type { AuditLog, PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
@@ -17,6 +18,7 @@ export interface AuthOptions {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  limiter: RateLimiter;
   hasher: PasswordHasher;
   clock: Clock;
   randomBytes: RandomBytes;
@@ -39,11 +41,14 @@ export interface Auth {
 
 export function createAuth(options: AuthOptions): Auth {
   const { sessionCacheTtlMs, accessToken, ...rest } = options;
+  const auditor = new Auditor(rest);
   const deps: AuthDeps = {
     ...rest,
+    auditor,
+    guard: new AttemptGuard({ ...rest, auditor }),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
-    auditor: new Auditor(rest),
+
   };
   const issuer = new TokenIssuer(deps);
   const viewers = new ViewerResolver(deps);

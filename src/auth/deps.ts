@@ -1,7 +1,8 @@
 import type { AccessTokenService } from "./access-tokens";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
-import type { AuditLog, PasswordHasher, SessionStore, UserStore } from "./ports";
+import type { AttemptGuard } from "./attempt-guard";
+import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import type { SessionStateCache } from "./session-state-cache";
 
@@ -25,10 +26,12 @@ export interface AuthDeps {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  limiter: RateLimiter;
   hasher: PasswordHasher;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;
   auditor: Auditor;
+  guard: AttemptGuard;
   clock: Clock;
   randomBytes: RandomBytes;
   newId: () => string;

@@ -11,6 +11,10 @@ export const AUTH_ERROR_CODES = [
   "EMAIL_TAKEN",
   "INVALID_REFRESH_TOKEN",
   "REFRESH_TOKEN_REUSED",
+  /** A rate limit is exhausted; `retryAfter` says in how many seconds to try again. */
+  "TOO_MANY_REQUESTS",
+  /** A dependency (database, rate-limit store) is unreachable; safe to retry later. */
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
@@ -25,6 +29,8 @@ export type UnauthenticatedReason = (typeof UNAUTHENTICATED_REASONS)[number];
 export interface AuthErrorDetails {
   reason?: UnauthenticatedReason;
   field?: string;
+  /** Seconds until a rate-limited caller may try again. */
+  retryAfter?: number;
 }
 
 export class AuthError extends Error {
@@ -32,12 +38,14 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly reason?: UnauthenticatedReason;
   readonly field?: string;
+  readonly retryAfter?: number;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message);
     this.code = code;
     if (details.reason) this.reason = details.reason;
     if (details.field) this.field = details.field;
+    if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter;
   }
 }
 
@@ -54,6 +62,10 @@ export function unauthenticated(reason: UnauthenticatedReason): AuthError {
 
 export function badInput(field: string, message: string): AuthError {
   return new AuthError("BAD_USER_INPUT", message, { field });
+}
+
+export function serviceUnavailable(): AuthError {
+  return new AuthError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; try again shortly.");
 }
 
 export function isAuthError(error: unknown): error is AuthError {

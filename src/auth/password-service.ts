@@ -9,7 +9,7 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger" | "auditor">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger" | "auditor" | "guard">;
 
 export class PasswordService {
   constructor(
@@ -27,12 +27,16 @@ export class PasswordService {
       throw badInput("currentPassword", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
     }
     assertAcceptablePassword(input.newPassword, "newPassword");
+    // A wrong current password is a failed login: same budget, so a stolen access token cannot
+    // be used to guess the password here instead.
+    await this.deps.guard.beforeCredentialCheck(viewer.user.email, client);
     const found = await this.deps.users.findByEmail(viewer.user.email);
     if (!found || found.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
     if (!(await this.deps.hasher.verify(found.passwordHash, input.currentPassword))) {
       this.deps.logger.info({ event: "password_change_failed", userId: found.id }, "wrong current password");
       const facts = { userId: found.id, sessionId: viewer.sessionId, detail: { reason: "wrong_current_password" } };
       await this.deps.auditor.record("login_failed", client, facts);
+      await this.deps.guard.credentialFailed(found.email, client, found.id);
       throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
     }
     const now = this.deps.clock.now();

@@ -83,3 +83,19 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
   list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }): Promise<AuditEvent[]>;
 }
+
+/**
+ * Attempt budgets. `login_failures` is keyed by normalized email + client IP and counts failures
+ * only; the others count every attempt from one IP.
+ */
+export const RATE_BUCKETS = ["login_failures", "login_ip", "signup_ip", "refresh_ip"] as const;
+export type RateBucket = (typeof RATE_BUCKETS)[number];
+
+export interface RateLimiter {
+  /** Uses one unit of the budget; throws AuthError TOO_MANY_REQUESTS (with retryAfter) when it is spent. */
+  consume(bucket: RateBucket, key: string): Promise<void>;
+  /** Throws TOO_MANY_REQUESTS while the budget is spent, without using any of it. */
+  assertAvailable(bucket: RateBucket, key: string): Promise<void>;
+  /** Forgets the key (a successful login clears its failures). */
+  reset(bucket: RateBucket, key: string): Promise<void>;
+}

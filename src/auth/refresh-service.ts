@@ -5,7 +5,7 @@ import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./ref
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair } from "./types";
 
-type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger" | "auditor">;
+type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger" | "auditor" | "guard">;
 
 type Outcome =
   | { kind: "issued"; userId: string; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
@@ -28,6 +28,7 @@ export class RefreshService {
   ) {}
 
   async refresh(presented: string | null | undefined, client: ClientInfo): Promise<TokenPair> {
+    await this.deps.guard.beforeRefresh(client);
     if (!presented || !looksLikeRefreshToken(presented)) throw invalid();
     const now = this.deps.clock.now();
     const outcome = await this.deps.sessions.withLockedRefreshToken(hashRefreshToken(presented), (locked, tx) =>

@@ -1,7 +1,9 @@
 import { createSecretKey, KeyObject } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "./config-error";
+import type { RateLimitPolicy } from "../limits";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
+import { readRateLimits } from "./rate-limits";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -30,6 +32,12 @@ export interface Config {
   introspection: boolean;
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
   corsOrigins: readonly string[];
+  rateLimits: RateLimitPolicy;
+  /** Shared rate-limit store; null keeps budgets in process memory. */
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  /** Fastify trustProxy: false (socket address only), true, a hop count, or trusted addresses. */
+  trustProxy: boolean | number | string;
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -68,6 +76,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: readBool(env, "INTROSPECTION", !production),
     corsOrigins: readOrigins(env),
+    rateLimits: readRateLimits(env),
+    redisUrl: readRedisUrl(env),
+    redisKeyPrefix: readString(env, "REDIS_KEY_PREFIX", "auth:rl"),
+    trustProxy: readTrustProxy(env),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");
@@ -95,6 +107,22 @@ function secretPathFor(databaseUrl: string): string {
   const pgliteDir = /^pglite:(.+)$/.exec(databaseUrl)?.[1];
   const base = pgliteDir && pgliteDir !== "memory" ? dirname(resolve(pgliteDir)) : resolve(".data");
   return join(base, "jwt-secret");
+}
+
+function readRedisUrl(env: Env): string | null {
+  const url = readOptional(env, "REDIS_URL");
+  if (url === undefined) return null;
+  if (!/^rediss?:\/\/.+/.test(url)) throw new ConfigError("REDIS_URL", "expected redis://host:6379 or rediss://…");
+  return url;
+}
+
+/** X-Forwarded-For is believed only when this says which proxies to trust. */
+function readTrustProxy(env: Env): boolean | number | string {
+  const value = readOptional(env, "TRUST_PROXY");
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /** Exact origins only ("https://app.example.com"): no wildcards, since credentials are allowed. */

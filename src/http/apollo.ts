@@ -2,12 +2,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
+import type { AuthError } from "../auth";
 import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
 
 export interface ApolloOptions {
   introspection: boolean;
   development: boolean;
   logger: FastifyBaseLogger;
+  translateError?: (error: unknown) => AuthError | null;
 }
 
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
@@ -21,6 +23,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     formatError: createErrorFormatter({
       exposeInternalMessages: options.development,
       logError: (error) => options.logger.error({ err: error }, "unexpected error in GraphQL execution"),
+      ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.

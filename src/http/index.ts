@@ -1,3 +1,3 @@
-export { createHttpServer, GRAPHQL_PATH } from "./server";
+export { createHttpServer, GRAPHQL_PATH, MAX_BODY_BYTES } from "./server";
 export type { HttpServerOptions } from "./server";
 export type { Readiness } from "./health-routes";

@@ -1,7 +1,7 @@
 import fastifyApollo from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Auth } from "../auth";
+import type { Auth, AuthError } from "../auth";
 import { buildContext, type GraphQLContext } from "../graphql";
 import { createApollo } from "./apollo";
 import { clientInfo } from "./client-info";
@@ -18,6 +18,9 @@ export interface HttpServerOptions {
   development: boolean;
   /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
   corsOrigins: readonly string[];
+  trustProxy: boolean | number | string;
+  /** Maps infrastructure errors (database down) to client-visible codes; see createErrorFormatter. */
+  translateError?: (error: unknown) => AuthError | null;
 }
 
 export const GRAPHQL_PATH = "/graphql";
@@ -29,11 +32,16 @@ export const GRAPHQL_PATH = "/graphql";
  */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** A hop count trusts that many proxies nearest to us; strings are proxy-addr address lists. */
+function trustProxySetting(value: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof value === "number" ? (_address, hop) => hop < value : value;
+}
+
 /** Fastify + Apollo. Starts Apollo but does not listen; the caller decides where. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
-    trustProxy: false,
+    trustProxy: trustProxySetting(options.trustProxy),
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,
   });
@@ -42,7 +50,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   await registerCors(app, options.corsOrigins);
   registerHealthRoutes(app, options.readiness);
 
-  const apollo = createApollo({ introspection: options.introspection, development: options.development, logger: app.log });
+  const apollo = createApollo({
+    introspection: options.introspection,
+    development: options.development,
+    logger: app.log,
+    ...(options.translateError ? { translateError: options.translateError } : {}),
+  });
   await apollo.start();
   app.addHook("onClose", async () => apollo.stop());
   await app.register(fastifyApollo<GraphQLContext>(apollo), {

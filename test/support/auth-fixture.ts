@@ -1,6 +1,15 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import { type AccessTokenSettings, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
+import { createRateLimiter, type RateLimitPolicy } from "../../src/limits";
 import { MemoryAuditLog, memoryStores } from "./memory-stores";
+
+/** Generous budgets so tests that are not about rate limits never hit one. */
+export const RELAXED_LIMITS: RateLimitPolicy = {
+  login_failures: { points: 1000, windowSeconds: 900 },
+  login_ip: { points: 100_000, windowSeconds: 900 },
+  signup_ip: { points: 100_000, windowSeconds: 3600 },
+  refresh_ip: { points: 100_000, windowSeconds: 60 },
+};
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";
 export const T0 = new Date("2026-01-01T00:00:00.000Z");
@@ -42,14 +51,18 @@ export const silentLogger = { info: () => undefined, warn: () => undefined, erro
 /** The request facts every service call carries. */
 export const CLIENT = { userAgent: "jest", ip: "127.0.0.1", requestId: "req-test" };
 
-export function authFixture(options: { reuseGraceMs?: number; refreshTokenTtlMs?: number; sessionMaxAgeMs?: number } = {}) {
+export function authFixture(
+  options: { reuseGraceMs?: number; refreshTokenTtlMs?: number; sessionMaxAgeMs?: number; limits?: Partial<RateLimitPolicy> } = {},
+) {
   const clock = fixedClock(T0);
   const stores = memoryStores();
   const audit = new MemoryAuditLog();
+  const limiter = createRateLimiter({ ...RELAXED_LIMITS, ...options.limits }, { redisUrl: null, keyPrefix: "test" }).limiter;
   const hasher = new CountingHasher();
   const auth = createAuth({
     ...stores,
     audit,
+    limiter,
     hasher,
     clock,
     randomBytes,
@@ -66,7 +79,7 @@ export function authFixture(options: { reuseGraceMs?: number; refreshTokenTtlMs?
   const client = CLIENT;
   const signup = (email = "ada@example.com", password = "correct horse battery") =>
     auth.accounts.signup({ email, password }, client);
-  return { auth, clock, stores, audit, hasher, client, signup };
+  return { auth, clock, stores, audit, limiter, hasher, client, signup };
 }
 
 /** Resolves a promise expected to reject and returns the error, failing if it resolved. */

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isAuthError } from "../../auth";
+import { type AuthError, isAuthError } from "../../auth";
 import { sanitizeVariableError } from "./variable-errors";
 
 /** Codes Apollo itself produces for bad requests; they carry no secrets and pass through. */
@@ -20,6 +20,11 @@ export interface ErrorFormatterOptions {
   /** Development only: keep the real message of unexpected errors for the developer. */
   exposeInternalMessages: boolean;
   logError(error: unknown): void;
+  /**
+   * Recognizes infrastructure failures the client should see as a known code (e.g. an unreachable
+   * database → SERVICE_UNAVAILABLE). Injected by the composition root: this layer knows no drivers.
+   */
+  translate?(error: unknown): AuthError | null;
 }
 
 /**
@@ -28,12 +33,16 @@ export interface ErrorFormatterOptions {
  */
 export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const raw = unwrapResolverError(error);
+    const translated = isAuthError(raw) ? null : (options.translate?.(raw) ?? null);
+    if (translated) options.logError(raw);
+    const original = translated ?? raw;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (isAuthError(original)) {
       const extensions: Record<string, unknown> = { code: original.code };
       if (original.reason) extensions.reason = original.reason;
       if (original.field) extensions.field = original.field;
+      if (original.retryAfter !== undefined) extensions.retryAfter = original.retryAfter;
       return { ...base, message: original.message, extensions };
     }
     const code = formatted.extensions?.code;

@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { createRateLimiter, type RateLimiterHandle, type RateLimitPolicy } from "../../src/limits";
+
+const POLICY: RateLimitPolicy = {
+  login_failures: { points: 3, windowSeconds: 900 },
+  login_ip: { points: 2, windowSeconds: 60 },
+  signup_ip: { points: 1, windowSeconds: 3600 },
+  refresh_ip: { points: 5, windowSeconds: 60 },
+};
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+async function code(work: Promise<unknown>): Promise<{ code?: string; retryAfter?: number } | "ok"> {
+  try {
+    await work;
+    return "ok";
+  } catch (error) {
+    return error as { code?: string; retryAfter?: number };
+  }
+}
+
+function limiterContract(name: string, open: () => RateLimiterHandle) {
+  describe(`rate limiter: ${name}`, () => {
+    let handle: RateLimiterHandle;
+    beforeAll(async () => {
+      handle = open();
+      expect(await handle.ready()).toBe(true);
+    });
+    afterAll(() => handle.close());
+    const key = () => randomUUID();
+
+    it("consumes up to the budget, then reports TOO_MANY_REQUESTS with retryAfter in seconds", async () => {
+      const k = key();
+      expect(await code(handle.limiter.consume("login_ip", k))).toBe("ok");
+      expect(await code(handle.limiter.consume("login_ip", k))).toBe("ok");
+      const third = await code(handle.limiter.consume("login_ip", k));
+      expect(third).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect((third as { retryAfter: number }).retryAfter).toBeGreaterThan(50);
+      expect((third as { retryAfter: number }).retryAfter).toBeLessThanOrEqual(60);
+      expect(await code(handle.limiter.consume("login_ip", key()))).toBe("ok");
+    });
+
+    it("assertAvailable does not consume; it refuses once the budget is spent; reset forgets", async () => {
+      const k = key();
+      for (let i = 0; i < 5; i++) expect(await code(handle.limiter.assertAvailable("login_failures", k))).toBe("ok");
+      for (let i = 0; i < 3; i++) await handle.limiter.consume("login_failures", k).catch(() => undefined);
+      expect(await code(handle.limiter.assertAvailable("login_failures", k))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      await handle.limiter.reset("login_failures", k);
+      expect(await code(handle.limiter.assertAvailable("login_failures", k))).toBe("ok");
+    });
+
+    it("keeps buckets apart", async () => {
+      const k = key();
+      await handle.limiter.consume("signup_ip", k);
+      expect(await code(handle.limiter.consume("signup_ip", k))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect(await code(handle.limiter.consume("refresh_ip", k))).toBe("ok");
+    });
+  });
+}
+
+limiterContract("in memory", () => createRateLimiter(POLICY, { redisUrl: null, keyPrefix: "unused" }));
+limiterContract("Redis", () => createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: `test:${randomUUID()}` }));
+
+describe("rate limiter: Redis shared between instances", () => {
+  it("two handles with one prefix share one budget", async () => {
+    const prefix = `test:${randomUUID()}`;
+    const a = createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: prefix });
+    const b = createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: prefix });
+    try {
+      expect([await a.ready(), await b.ready()]).toEqual([true, true]);
+      await a.limiter.consume("login_ip", "203.0.113.1");
+      await b.limiter.consume("login_ip", "203.0.113.1");
+      expect(await code(a.limiter.consume("login_ip", "203.0.113.1"))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("an unreachable Redis fails fast with a store error, not a limit decision", async () => {
+    const down = createRateLimiter(POLICY, { redisUrl: "redis://127.0.0.1:1", keyPrefix: "x" });
+    try {
+      expect(await down.ready()).toBe(false);
+      const started = Date.now();
+      const result = await code(down.limiter.consume("login_ip", "k"));
+      expect(result).not.toBe("ok");
+      expect((result as { code?: string }).code).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await down.close();
+    }
+  });
+});
