@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints authed `me` throughput at 50 connections for 10 s, login p50, refresh
  * p50 and refresh throughput, on the embedded PGlite and on PostgreSQL.
+ * Then login timing: unknown email vs wrong password (must be within 15 %), and a bare argon2 verify.
  * BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names a server on
  * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
  */
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
 import { startServerProcess } from "./server-process";
+import { timingBench } from "./timing";
 
 const PASSWORD = "bench password 123";
 
@@ -87,6 +89,20 @@ async function main() {
   const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   if (pg !== "skip") results.push(await withFreshPostgres(pg, (url) => benchEngine("PostgreSQL", url, 4702)));
   console.table(results);
+  await printTiming();
+}
+
+/** Login timing must not reveal whether an account exists (target: within 15 %). */
+async function printTiming() {
+  const dir = mkdtempSync(join(tmpdir(), "auth-bench-timing-"));
+  const server = await startServerProcess(`pglite:${join(dir, "pglite")}`, 4703);
+  try {
+    console.log("\nLogin timing (PGlite, sequential, alternating):");
+    console.table([await timingBench(server.url)]);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {

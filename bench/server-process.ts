@@ -26,6 +26,7 @@ export async function startServerProcess(databaseUrl: string, port: number): Pro
       LOG_LEVEL: "warn",
       // One client IP drives the whole benchmark; production budgets would throttle it.
       RATE_LIMIT_LOGIN_IP: "1000000",
+      RATE_LIMIT_LOGIN_FAILURES: "1000000",
       RATE_LIMIT_SIGNUP_IP: "1000000",
       RATE_LIMIT_REFRESH_IP: "1000000",
     },
