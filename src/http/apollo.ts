@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
+import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {
   introspection: boolean;
@@ -26,6 +27,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
+      requestIdInErrors,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.
       ApolloServerPluginCacheControlDisabled(),
       options.introspection

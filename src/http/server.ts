@@ -9,6 +9,7 @@ import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { refreshTokenTransport } from "./refresh-cookie";
+import { echoRequestId, requestIdFor } from "./request-id";
 
 export interface HttpServerOptions {
   auth: Auth;
@@ -44,7 +45,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     trustProxy: trustProxySetting(options.trustProxy),
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,
+    genReqId: requestIdFor,
   });
+  echoRequestId(app);
   app.setErrorHandler(httpErrorHandler);
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);

@@ -47,7 +47,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GqlResponse<T>["body"] };
+    const body = (await response.json()) as GqlResponse<T>["body"];
+    return { status: response.status, headers: response.headers, body: withoutRequestIds(body, response.headers) };
   };
   return { app, url, clock, gql, close: () => app.close() };
 }
@@ -93,4 +94,20 @@ export async function withServer<T>(options: StartOptions, work: (s: TestServer)
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Every error must carry the response's x-request-id (the contract clients quote to support).
+ * Checked here for every e2e request, then removed so assertions can compare the rest exactly.
+ */
+function withoutRequestIds<B extends GqlResponse["body"]>(body: B, headers: Headers): B {
+  const requestId = headers.get("x-request-id");
+  if (!requestId) throw new Error("response without an x-request-id header");
+  if (!body.errors) return body;
+  const errors = body.errors.map((error) => {
+    const { requestId: carried, ...extensions } = error.extensions ?? {};
+    if (carried !== requestId) throw new Error(`error without the request id ${requestId}: ${JSON.stringify(error)}`);
+    return { ...error, extensions };
+  });
+  return { ...body, errors };
 }
