@@ -100,7 +100,7 @@ export async function withServer<T>(options: StartOptions, work: (s: TestServer)
  * Every error must carry the response's x-request-id (the contract clients quote to support).
  * Checked here for every e2e request, then removed so assertions can compare the rest exactly.
  */
-function withoutRequestIds<B extends GqlResponse["body"]>(body: B, headers: Headers): B {
+function withoutRequestIds<T>(body: GqlResponse<T>["body"], headers: Headers): GqlResponse<T>["body"] {
   const requestId = headers.get("x-request-id");
   if (!requestId) throw new Error("response without an x-request-id header");
   if (!body.errors) return body;
