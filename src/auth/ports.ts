@@ -30,6 +30,8 @@ export type NewRefreshToken = Omit<RefreshTokenRecord, "rotatedAt" | "revokedAt"
 export interface LockedRefreshToken {
   token: RefreshTokenRecord;
   session: SessionRecord;
+  /** The session's user as of this transaction, so the new access token carries the current role. */
+  user: UserRecord;
 }
 
 /** Writes allowed while a refresh token row is locked; all commit or roll back together. */

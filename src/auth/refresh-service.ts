@@ -3,12 +3,12 @@ import { AuthError } from "./errors";
 import type { LockedRefreshToken, RotationTransaction } from "./ports";
 import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
-import type { ClientInfo, TokenPair } from "./types";
+import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
-type RefreshDeps = Pick<AuthDeps, "sessions" | "users" | "clock" | "policy" | "cache" | "logger" | "auditor" | "guard">;
+type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "cache" | "logger" | "auditor" | "guard">;
 
 type Outcome =
-  | { kind: "issued"; userId: string; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
+  | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
   | { kind: "invalid" }
   | { kind: "reused"; userId: string; sessionId: string };
 
@@ -44,8 +44,7 @@ export class RefreshService {
       await this.deps.auditor.record("refresh_reuse_detected", client, { userId: outcome.userId, sessionId: outcome.sessionId });
       throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety. Sign in again.");
     }
-    const user = await this.deps.users.findById(outcome.userId);
-    if (!user) throw invalid();
+    const { user } = outcome;
     await this.deps.auditor.record("refresh_rotated", client, {
       userId: user.id,
       sessionId: outcome.sessionId,
@@ -78,6 +77,6 @@ export class RefreshService {
     const refresh = this.issuer.mintRefreshToken(session, token.id, now);
     await tx.insertToken(refresh.record);
     await tx.touchSession(session.id, { lastUsedAt: now, expiresAt: refresh.record.expiresAt });
-    return { kind: "issued", userId: session.userId, sessionId: session.id, refresh, withinGrace: token.rotatedAt !== null };
+    return { kind: "issued", user: locked.user, sessionId: session.id, refresh, withinGrace: token.rotatedAt !== null };
   }
 }

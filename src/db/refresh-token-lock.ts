@@ -8,6 +8,7 @@ import {
   type RefreshTokenRow,
   type SessionRow,
 } from "./session-rows";
+import { toUserRecord, USER_COLUMNS, type UserRow } from "./user-rows";
 
 /**
  * Locks the session row, then the token row (SELECT … FOR UPDATE), and loads both. Session first
@@ -34,5 +35,9 @@ export async function lockRefreshToken(tx: Prisma.TransactionClient, tokenHash: 
   // Gone between the two reads (its session was deleted): same as never having existed. A token
   // outside the locked session is not covered by our lock, so it must never be handed out.
   if (!token || token.session_id !== session.id) return null;
-  return { token: toRefreshTokenRecord(token), session: toSessionRecord(session) };
+  // Read in the same transaction, so nothing runs after the commit that could fail and leave the
+  // client without the child token it has just been issued.
+  const [user] = await tx.$queryRaw<UserRow[]>`SELECT ${USER_COLUMNS} FROM users WHERE id = ${session.user_id}::uuid`;
+  if (!user) return null;
+  return { token: toRefreshTokenRecord(token), session: toSessionRecord(session), user: toUserRecord(user) };
 }

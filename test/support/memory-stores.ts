@@ -96,7 +96,8 @@ export class MemorySessionStore implements SessionStore {
       try {
         const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
         const session = token ? this.sessions.get(token.sessionId) : undefined;
-        const locked = token && session ? { token: { ...token }, session: strip(session) } : null;
+        const user = session ? await this.users.findById(session.userId) : null;
+        const locked = token && session && user ? { token: { ...token }, session: strip(session), user } : null;
         return await work(locked, this.rotationTx());
       } catch (error) {
         this.restore(snapshot);

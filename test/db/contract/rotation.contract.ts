@@ -22,10 +22,10 @@ export function rotationContract(stores: GetStores): void {
     });
 
     it("locks the token with its session and commits the rotation", async () => {
-      const { session, token } = await loggedIn(stores());
+      const { user, session, token } = await loggedIn(stores());
       const child = newToken(session.id).tokenHash;
       const outcome = await stores().sessions.withLockedRefreshToken(token.tokenHash, async (locked, tx) => {
-        expect(locked).toEqual({ token: { ...token, rotatedAt: null, revokedAt: null }, session: { ...session, revokedAt: null } });
+        expect(locked).toEqual({ token: { ...token, rotatedAt: null, revokedAt: null }, session: { ...session, revokedAt: null }, user });
         return rotateIfFresh(locked, tx, child);
       });
       expect(outcome).toBe("rotated");
