@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClock } from "./auth";
 import { type Config, ConfigError } from "./config";
-import { createStores, type Database, migrate, openDatabase } from "./db";
+import { createStores, type Database, migrate, openDatabase, toServiceUnavailable } from "./db";
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
@@ -70,6 +70,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       development,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
+      translateError: toServiceUnavailable,
     });
     return {
       config,

@@ -18,8 +18,12 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** PostgreSQL only: maximum pooled connections (default 10). */
   poolSize?: number;
-  /** PostgreSQL only: how long to wait for a new connection, in ms (default 5000). */
+  /** PostgreSQL only: how long to wait for a connection or a free pool slot, in ms (default 1500). */
   connectionTimeoutMs?: number;
+  /** PostgreSQL only: server-side `statement_timeout` of pooled connections, in ms (default 5000). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: how long to wait for any answer before giving up on the connection (default 6000, ≥ statement + 1000). */
+  queryTimeoutMs?: number;
 }
 
 /**

@@ -11,6 +11,7 @@ export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaUserStore } from "./prisma-user-store";
+export { isDatabaseUnavailable, toServiceUnavailable } from "./service-unavailable";
 
 export interface Stores {
   users: UserStore;

@@ -1,7 +1,7 @@
-import type { Pool, PoolClient } from "pg";
+import { Client, type ClientConfig } from "pg";
 import type { SqlDriver, SqlExecutor, SqlRow, SqlSession } from "./sql-driver";
 
-function executorFor(client: PoolClient): SqlExecutor {
+function executorFor(client: Client): SqlExecutor {
   return {
     async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query<R>(sql, [...params]);
@@ -14,7 +14,7 @@ function executorFor(client: PoolClient): SqlExecutor {
   };
 }
 
-function sessionFor(client: PoolClient): SqlSession {
+function sessionFor(client: Client): SqlSession {
   const executor = executorFor(client);
   return {
     ...executor,
@@ -26,7 +26,7 @@ function sessionFor(client: PoolClient): SqlSession {
         return result;
       } catch (error) {
         // Report why the work failed, not a ROLLBACK on a dead connection; withSession then
-        // discards the connection either way.
+        // closes the connection either way.
         await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       }
@@ -34,18 +34,19 @@ function sessionFor(client: PoolClient): SqlSession {
   };
 }
 
-export function pgSqlDriver(pool: Pool): SqlDriver {
+/** Each session is a connection of its own, opened for `work` and closed after it. */
+export function pgSqlDriver(config: ClientConfig): SqlDriver {
   return {
     async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      let succeeded = false;
+      const client = new Client(config);
+      // A connection lost between queries emits 'error'; the next query reports it instead.
+      client.on("error", () => undefined);
       try {
-        const result = await work(sessionFor(client));
-        succeeded = true;
-        return result;
+        await client.connect();
+        return await work(sessionFor(client));
       } finally {
-        // A connection whose work failed may still hold a transaction or a lock: discard it.
-        client.release(!succeeded);
+        // Closing also drops any session state the work left behind (locks, an open transaction).
+        await client.end().catch(() => undefined);
       }
     },
   };
