@@ -76,7 +76,8 @@ export class AccessTokenService {
     } catch (error) {
       throw unauthenticated(error instanceof jwt.TokenExpiredError ? "TOKEN_EXPIRED" : "TOKEN_INVALID");
     }
-    if (decoded.header.typ?.toLowerCase() !== ACCESS_TOKEN_TYPE) throw unauthenticated("TOKEN_INVALID");
+    const typ: unknown = decoded.header.typ;
+    if (typeof typ !== "string" || typ.toLowerCase() !== ACCESS_TOKEN_TYPE) throw unauthenticated("TOKEN_INVALID");
     return parseClaims(decoded.payload);
   }
 }

@@ -5,11 +5,14 @@ export const PASSWORD_MAX_LENGTH = 1024;
 const EMAIL_MAX_LENGTH = 254;
 // Deliberately permissive (RFC 5322 is not worth enforcing): one @, a dotted domain, no spaces.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// Control characters (NUL) and lone surrogates: PostgreSQL cannot store them and Prisma cannot
+// even send them as query parameters, so they must be refused as input, not fail as internal errors.
+const UNSTORABLE = /[\p{Cc}\p{Cs}]/u;
 
 /** Emails are compared trimmed and lower-cased so "A@x.io " and "a@x.io" are one account. */
 export function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length === 0 || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) {
+  if (email.length === 0 || email.length > EMAIL_MAX_LENGTH || UNSTORABLE.test(email) || !EMAIL_PATTERN.test(email)) {
     throw badInput("email", "Enter a valid email address.");
   }
   return email;

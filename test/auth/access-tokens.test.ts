@@ -66,6 +66,7 @@ describe("AccessTokenService", () => {
     ["missing exp", () => { const { exp: _e, ...rest } = valid; return forge(rest); }],
     ["wrong typ", () => forge(valid, { typ: "JWT" })],
     ["missing typ", () => forge(valid, {})],
+    ["non-string typ", () => forge(valid, { typ: 1 })],
     ["other HMAC algorithm with the right secret", () => forge(valid, undefined, TEST_SECRET, "HS512")],
     ["missing sid", () => { const { sid: _s, ...rest } = valid; return forge(rest); }],
     ["unknown role", () => forge({ ...valid, role: "ROOT" })],

@@ -14,6 +14,9 @@ const APOLLO_CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+/** Apollo's request-shape codes outside the documented set: clients see BAD_REQUEST. */
+const AS_BAD_REQUEST = new Set(["OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
+
 export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 
 export interface ErrorFormatterOptions {
@@ -48,6 +51,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     const code = formatted.extensions?.code;
     if (typeof code === "string" && APOLLO_CLIENT_CODES.has(code)) {
       const extensions = stripStacktrace(formatted.extensions, options.exposeInternalMessages);
+      if (AS_BAD_REQUEST.has(code)) return { ...base, extensions: { ...extensions, code: "BAD_REQUEST" } };
       const variable = code === "BAD_USER_INPUT" ? sanitizeVariableError(formatted.message) : null;
       if (variable) return { ...base, message: variable.message, extensions: { ...extensions, field: variable.field } };
       return { ...base, extensions };
