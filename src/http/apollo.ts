@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
+import { createQueryLimits } from "../graphql/limits";
 import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {
@@ -14,12 +15,22 @@ export interface ApolloOptions {
 }
 
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
+  const limits = createQueryLimits({ hideSuggestions: !options.development });
   return new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     introspection: options.introspection,
     // CSRF: rejects simple (form-like) requests that a browser would send cross-site without a preflight.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: the operations are few and small, and APQ's malformed-hash
+    // and bad-version paths answer with code-less errors that would surface as internal errors.
+    persistedQueries: false,
+    // main.ts owns shutdown. Apollo's own SIGTERM handler (on whenever NODE_ENV is not "test")
+    // would stop Apollo under in-flight requests, then re-raise the signal and kill the process.
+    stopOnTerminationSignals: false,
+    validationRules: limits.validationRules,
+    validationOptions: limits.validationOptions,
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: options.development,
     formatError: createErrorFormatter({
       exposeInternalMessages: options.development,
@@ -28,6 +39,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     }),
     plugins: [
       requestIdInErrors,
+      ...limits.plugins,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.
       ApolloServerPluginCacheControlDisabled(),
       options.introspection

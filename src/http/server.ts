@@ -5,6 +5,7 @@ import type { Auth, AuthError } from "../auth";
 import { buildContext, type GraphQLContext } from "../graphql";
 import { createApollo } from "./apollo";
 import { clientInfo } from "./client-info";
+import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
@@ -48,6 +49,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     genReqId: requestIdFor,
   });
   echoRequestId(app);
+  closeConnectionsWhileDraining(app);
   app.setErrorHandler(httpErrorHandler);
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);

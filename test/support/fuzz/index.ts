@@ -1,0 +1,3 @@
+export { graphqlRequestArbitrary, OPERATIONS, rawRequestArbitrary } from "./requests";
+export { authorizationArbitrary, signJwt, tokenProbeArbitrary } from "./tokens";
+export type { FuzzRequest, FuzzSeeds } from "./values";
