@@ -3,8 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
-import { buildSchema, createErrorFormatter, type GraphQLContext } from "../graphql";
-import { createQueryLimits } from "../graphql/limits";
+import { buildSchema, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
 import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {

@@ -1,17 +1,9 @@
 import { Client } from "pg";
 import { type Database, isDatabaseUnavailable, openDatabase } from "../../src/db";
 import { createOwnPostgres, findPostgresBin, type OwnPostgres } from "../support/own-postgres";
+import { caught } from "../support/capture";
 
 const bin = findPostgresBin();
-
-async function caught(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Rejects if `work` has not settled within `ms`: a pool that lost its slots waits forever. */
 function within<T>(ms: number, work: Promise<T>): Promise<T> {

@@ -4,16 +4,7 @@ import { AuthError } from "../../src/auth";
 import { type Database, isDatabaseUnavailable, migrate, openDatabase, toServiceUnavailable } from "../../src/db";
 import { type FakeBehaviour, freePort, startFakePostgres } from "../support/fake-postgres";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
-
-/** The rejection of `work`; fails the test if it resolves. */
-async function caught(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
+import { caught } from "../support/capture";
 
 function expectUnavailable(error: unknown): void {
   expect(isDatabaseUnavailable(error)).toBe(true);

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import fc from "fast-check";
 import { createLogger } from "../../src/logger";
 import {
@@ -11,6 +10,7 @@ import {
   tokenProbeArbitrary,
 } from "../support/fuzz";
 import { E2E_SECRET, login, signup, startServer, type TestServer } from "../support/server";
+import { logSink } from "../support/capture";
 
 /** README "Errors": the closed set of codes a client can ever see, minus INTERNAL_SERVER_ERROR. */
 const KNOWN_CODES = new Set([
@@ -70,12 +70,7 @@ describe("fuzzing the HTTP + GraphQL surface", () => {
   const errorLog: string[] = [];
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        errorLog.push(chunk.toString("utf8"));
-        done();
-      },
-    });
+    const sink = logSink(errorLog);
     server = await startServer({
       logger: createLogger("error", sink),
       env: {

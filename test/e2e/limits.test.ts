@@ -1,18 +1,13 @@
-import { Writable } from "node:stream";
 import { Lexer, Source, TokenKind } from "graphql";
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS } from "../../src/graphql/limits";
 import { MAX_BODY_BYTES } from "../../src/http";
 import { createLogger } from "../../src/logger";
 import { type GqlResponse, onlyError, signup, startServer, type TestServer } from "../support/server";
+import { logSink } from "../support/capture";
 
 /** Log lines of the server under test, at trace level, so "no argon2 ran" can be checked. */
 const logLines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    logLines.push(chunk.toString("utf8"));
-    done();
-  },
-});
+const sink = logSink(logLines);
 const loginEvents = () => logLines.filter((line) => /"event":"login_(failed|succeeded)"/.test(line));
 
 function serverFor(start: () => Promise<TestServer>): () => TestServer {

@@ -1,17 +1,12 @@
-import { Writable } from "node:stream";
 import { createLogger } from "../../src/logger";
 import { login, onlyError, type Pair, refresh, signup, startServer } from "../support/server";
+import { logSink } from "../support/capture";
 
 /** Runs a full flow with every log line captured at trace level, then searches it for secrets. */
 describe("logs never contain passwords or tokens", () => {
   it("a full flow, including failures, leaves no secret in the log output", async () => {
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString("utf8"));
-        done();
-      },
-    });
+    const sink = logSink(lines);
     const server = await startServer({ logger: createLogger("trace", sink) });
     const password = "Log-Secret-Password-91";
     const secrets: string[] = [password];

@@ -1,6 +1,6 @@
-import { Writable } from "node:stream";
 import { createLogger } from "../../src/logger";
 import { signup, startServer, type TestServer } from "../support/server";
+import { logSink } from "../support/capture";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -8,12 +8,7 @@ describe("request ids", () => {
   let server: TestServer;
   const lines: string[] = [];
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString("utf8"));
-        done();
-      },
-    });
+    const sink = logSink(lines);
     server = await startServer({ logger: createLogger("info", sink) });
   });
   afterAll(() => server?.close());
