@@ -5,6 +5,7 @@ import {
   type FuzzRequest,
   type FuzzSeeds,
   graphqlRequestArbitrary,
+  OPERATIONS,
   rawRequestArbitrary,
   signJwt,
   tokenProbeArbitrary,
@@ -147,6 +148,23 @@ describe("fuzzing the HTTP + GraphQL surface", () => {
         body: JSON.stringify(body),
       }));
     await fc.assert(fc.asyncProperty(fc.array(request, { minLength: CONCURRENCY, maxLength: CONCURRENCY }), check), { numRuns: RUNS });
+  });
+
+  /** The issue's bar: at least 1,000 hostile variable sets for each mutation on its own. */
+  const MUTATIONS = ["signup", "login", "refreshToken", "logout", "logoutAll", "revokeSession", "setUserRole", "changePassword"];
+  const PER_MUTATION_RUNS = Math.ceil(1000 / CONCURRENCY);
+  it.each(MUTATIONS)(`${PER_MUTATION_RUNS * CONCURRENCY} hostile variable sets and tokens for %s alone`, async (name) => {
+    const operations = OPERATIONS.filter((op) => op.query.includes(` ${name}`) && op.query.startsWith("mutation"));
+    expect(operations.length).toBeGreaterThan(0);
+    const request = fc
+      .tuple(graphqlRequestArbitrary(seeds, operations), authorizationArbitrary(seeds))
+      .map(([body, authorization]): FuzzRequest => ({
+        method: "POST",
+        search: "",
+        headers: { "content-type": "application/json", ...(authorization !== undefined ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      }));
+    await fc.assert(fc.asyncProperty(fc.array(request, { minLength: CONCURRENCY, maxLength: CONCURRENCY }), check), { numRuns: PER_MUTATION_RUNS });
   });
 
   it(`${RUNS * CONCURRENCY} raw requests: non-JSON, truncated, batched, wrong content types, prototype keys`, async () => {

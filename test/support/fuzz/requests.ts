@@ -49,9 +49,11 @@ function valueArbitrary(kind: string, seeds: FuzzSeeds) {
   return fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: anyJson });
 }
 
-/** A well-formed GraphQL request (as a JS value) for one of the operations, with hostile variables. */
-export function graphqlRequestArbitrary(seeds: FuzzSeeds) {
-  return fc.constantFrom(...OPERATIONS).chain((op) => {
+type Operation = (typeof OPERATIONS)[number];
+
+/** A well-formed GraphQL request (as a JS value) for one of `operations`, with hostile variables. */
+export function graphqlRequestArbitrary(seeds: FuzzSeeds, operations: readonly Operation[] = OPERATIONS) {
+  return fc.constantFrom(...operations).chain((op) => {
     const entries = op.vars.map((spec) => {
       const [name = "", kind = ""] = spec.split(":");
       return [name, valueArbitrary(kind, seeds)] as const;
