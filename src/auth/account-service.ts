@@ -1,6 +1,6 @@
-import { assertAcceptablePassword, normalizeEmail, PASSWORD_MAX_LENGTH } from "./credentials";
+import { assertAcceptablePassword, assertPasswordNotTooLong, normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
-import { AuthError, badInput } from "./errors";
+import { AuthError } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
 import type { ClientInfo, Role, TokenPair, UserRecord } from "./types";
 
@@ -34,9 +34,7 @@ export class AccountService {
    */
   async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
     const email = normalizeEmail(input.email);
-    if ([...input.password].length > PASSWORD_MAX_LENGTH) {
-      throw badInput("password", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
-    }
+    assertPasswordNotTooLong(input.password, "password");
     await this.deps.guard.beforeCredentialCheck(email, client);
     const found = await this.deps.users.findByEmail(email);
     if (!found) {

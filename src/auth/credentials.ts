@@ -23,11 +23,18 @@ export function normalizeEmail(raw: string): string {
  * input bounded. Length counts code points so emoji passwords are not penalized.
  */
 export function assertAcceptablePassword(password: string, field = "password"): void {
-  const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) {
+  if ([...password].length < PASSWORD_MIN_LENGTH) {
     throw badInput(field, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`);
   }
-  if (length > PASSWORD_MAX_LENGTH) {
+  assertPasswordNotTooLong(password, field);
+}
+
+/**
+ * For passwords being checked rather than chosen (login, current password): no minimum, since
+ * the policy may have changed since they were set, but the maximum bounds argon2's input.
+ */
+export function assertPasswordNotTooLong(password: string, field: string): void {
+  if ([...password].length > PASSWORD_MAX_LENGTH) {
     throw badInput(field, `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
   }
 }

@@ -1,6 +1,6 @@
-import { assertAcceptablePassword, PASSWORD_MAX_LENGTH } from "./credentials";
+import { assertAcceptablePassword, assertPasswordNotTooLong } from "./credentials";
 import type { AuthDeps } from "./deps";
-import { AuthError, badInput, unauthenticated } from "./errors";
+import { AuthError, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, Viewer } from "./types";
 
@@ -23,9 +23,7 @@ export class PasswordService {
    * with the old password.
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
-    if ([...input.currentPassword].length > PASSWORD_MAX_LENGTH) {
-      throw badInput("currentPassword", `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
-    }
+    assertPasswordNotTooLong(input.currentPassword, "currentPassword");
     assertAcceptablePassword(input.newPassword, "newPassword");
     // A wrong current password is a failed login: same budget, so a stolen access token cannot
     // be used to guess the password here instead.

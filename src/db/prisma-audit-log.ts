@@ -1,7 +1,7 @@
 import type { AuditLog } from "../auth/ports";
 import { AUDIT_EVENT_TYPES, type AuditDetail, type AuditEvent, type AuditEventType } from "../auth/types";
 import type { Prisma, PrismaClient } from "./generated/prisma/client";
-import { isUuid } from "./uuid";
+import { isUuid } from "../auth";
 
 type Row = Prisma.AuditEventGetPayload<object>;
 

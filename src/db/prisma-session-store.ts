@@ -6,7 +6,7 @@ import { replaceSessionTokens } from "./replace-tokens";
 import { SESSION_RECORD } from "./selections";
 import { querySessionState } from "./session-state-query";
 import { insertSessionWithToken, revokeSessions, rotationTransaction } from "./session-writes";
-import { isUuid } from "./uuid";
+import { isUuid } from "../auth";
 
 /** Rotation holds a row lock; bound both the wait for a connection and the time holding it. */
 const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;

@@ -12,7 +12,7 @@ import {
   type UserRow,
   type UserWithPasswordRow,
 } from "./user-rows";
-import { isUuid } from "./uuid";
+import { isUuid } from "../auth";
 
 const EMAIL_CONSTRAINT = "users_email_key";
 
