@@ -26,8 +26,28 @@ export const UNAUTHENTICATED_REASONS = [
 ] as const;
 export type UnauthenticatedReason = (typeof UNAUTHENTICATED_REASONS)[number];
 
+/** Why a refresh token was refused, where the client can act on the difference. */
+export const REFRESH_TOKEN_REASONS = [
+  /** The request carried more than one refresh cookie (cookie tossing); none was used and all were cleared. */
+  "AMBIGUOUS_COOKIE",
+] as const;
+export type RefreshTokenReason = (typeof REFRESH_TOKEN_REASONS)[number];
+
+export const FORBIDDEN_REASONS = [
+  /** The change would leave no ADMIN account. */
+  "LAST_ADMIN",
+] as const;
+export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
+
+/** `extensions.reason`: a closed set, like the codes. */
+export type AuthErrorReason = UnauthenticatedReason | RefreshTokenReason | ForbiddenReason;
+
+export function isUnauthenticatedReason(reason: unknown): reason is UnauthenticatedReason {
+  return UNAUTHENTICATED_REASONS.some((r) => r === reason);
+}
+
 export interface AuthErrorDetails {
-  reason?: UnauthenticatedReason;
+  reason?: AuthErrorReason;
   field?: string;
   /** Seconds until a rate-limited caller may try again. */
   retryAfter?: number;
@@ -36,7 +56,7 @@ export interface AuthErrorDetails {
 export class AuthError extends Error {
   override readonly name = "AuthError";
   readonly code: AuthErrorCode;
-  readonly reason?: UnauthenticatedReason;
+  readonly reason?: AuthErrorReason;
   readonly field?: string;
   readonly retryAfter?: number;
 

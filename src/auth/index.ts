@@ -9,8 +9,18 @@ export { createAuth } from "./create-auth";
 export type { Auth, AuthOptions } from "./create-auth";
 export { normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credentials";
 export type { AuthLogger, SessionPolicy } from "./deps";
-export { AUTH_ERROR_CODES, AuthError, isAuthError, serviceUnavailable, UNAUTHENTICATED_REASONS, unauthenticated } from "./errors";
-export type { AuthErrorCode, UnauthenticatedReason } from "./errors";
+export {
+  AUTH_ERROR_CODES,
+  AuthError,
+  FORBIDDEN_REASONS,
+  isAuthError,
+  isUnauthenticatedReason,
+  REFRESH_TOKEN_REASONS,
+  serviceUnavailable,
+  UNAUTHENTICATED_REASONS,
+  unauthenticated,
+} from "./errors";
+export type { AuthErrorCode, AuthErrorReason, ForbiddenReason, RefreshTokenReason, UnauthenticatedReason } from "./errors";
 export { isUuid } from "./ids";
 export type * from "./ports";
 export { RATE_BUCKETS } from "./ports";

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from "./access-tokens";
 import type { AuthDeps } from "./deps";
-import { isAuthError, type UnauthenticatedReason } from "./errors";
+import { isAuthError, isUnauthenticatedReason, type UnauthenticatedReason } from "./errors";
 import type { Viewer } from "./types";
 
 export type AuthState =
@@ -26,7 +26,7 @@ export class ViewerResolver {
     try {
       claims = this.deps.accessTokens.verify(token);
     } catch (error) {
-      if (isAuthError(error) && error.reason) return { viewer: null, reason: error.reason };
+      if (isAuthError(error) && isUnauthenticatedReason(error.reason)) return { viewer: null, reason: error.reason };
       throw error;
     }
     const viewer = await this.liveViewer(claims);
