@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClock } from "./auth";
 import { type Config, ConfigError } from "./config";
 import { createStores, type Database, migrate, openDatabase, toServiceUnavailable } from "./db";
+import { startBackgroundJobs } from "./background-jobs";
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
@@ -26,6 +27,12 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Rate-limit refusals counted in memory reach the audit trail within this delay. */
+const AUDIT_FLUSH_MS = 5_000;
+const RETENTION_FIRST_RUN_MS = 60_000;
+const RETENTION_BATCH_SIZE = 500;
+const RETENTION_MAX_BATCHES = 200;
+
 /** Composition root: the only place that constructs clients and wires ports to adapters. */
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
@@ -45,6 +52,13 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       randomBytes,
       newId: randomUUID,
       logger,
+      rateLimits: { policy: config.rateLimits, ipv6PrefixLength: config.rateLimitIpv6Prefix },
+      retentionPolicy: {
+        auditRetentionMs: config.retention.auditSeconds * 1000,
+        sessionRetentionMs: config.retention.sessionSeconds * 1000,
+        batchSize: RETENTION_BATCH_SIZE,
+        maxBatchesPerRun: RETENTION_MAX_BATCHES,
+      },
       accessToken: {
         key: config.jwt.key,
         algorithm: "HS256",
@@ -72,6 +86,18 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       trustProxy: config.trustProxy,
       translateError: toServiceUnavailable,
     });
+    const jobs = startBackgroundJobs(
+      [
+        { name: "rate-limit audit flush", everyMs: AUDIT_FLUSH_MS, run: () => auth.maintenance.flushAudit() },
+        {
+          name: "retention",
+          everyMs: config.retention.intervalSeconds * 1000,
+          firstAfterMs: Math.min(RETENTION_FIRST_RUN_MS, config.retention.intervalSeconds * 1000),
+          run: () => auth.maintenance.retention.run(),
+        },
+      ],
+      logger,
+    );
     return {
       config,
       auth,
@@ -81,6 +107,9 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       listen: () => http.listen({ port: config.port, host: config.host }),
       close: async () => {
         await http.close();
+        await jobs.stop();
+        // Refusals counted in memory since the last flush: written before the database goes.
+        await auth.maintenance.flushAudit();
         await limits.close();
         await db.close();
       },

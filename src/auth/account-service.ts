@@ -1,8 +1,9 @@
+import { checkPassword } from "./credential-check";
 import { assertAcceptablePassword, assertPasswordNotTooLong, normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
-import type { ClientInfo, Role, TokenPair, UserRecord } from "./types";
+import type { ClientInfo, Role, TokenPair, UserRecord, UserWithPassword } from "./types";
 
 export interface CredentialsInput {
   email: string;
@@ -24,37 +25,31 @@ export class AccountService {
     const user = await this.createUser(input, "USER");
     this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
     const pair = await this.issuer.startSession(user, client);
+    // Nothing but this request knows the new account's password yet, so nothing can have changed it.
+    if (!pair) throw new Error(`credentials of new account ${user.id} changed before its first session`);
     await this.deps.auditor.record("signup", client, { userId: user.id, sessionId: pair.sessionId });
     return pair;
   }
 
   /**
-   * One failure for unknown email and wrong password, and both pay for one argon2 verify, so
-   * neither the response nor its timing tells whether an account exists.
+   * One failure for unknown email and wrong password, paid for before the check (see
+   * AttemptGuard.checkCredential), so neither concurrency nor the answer nor its timing helps a guesser.
    */
   async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
     const email = normalizeEmail(input.email);
     assertPasswordNotTooLong(input.password, "password");
-    await this.deps.guard.beforeCredentialCheck(email, client);
-    const found = await this.deps.users.findByEmail(email);
-    if (!found) {
-      await this.deps.hasher.verifyDummy(input.password);
-      await this.deps.guard.credentialFailed(email, client, null);
-      this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
-      await this.deps.auditor.record("login_failed", client, { detail: { reason: "unknown_email", email } });
-      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-    }
-    if (!(await this.deps.hasher.verify(found.passwordHash, input.password))) {
-      this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: found.id }, "login failed");
-      await this.deps.auditor.record("login_failed", client, { userId: found.id, detail: { reason: "wrong_password" } });
-      await this.deps.guard.credentialFailed(email, client, found.id);
-      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-    }
-    await this.deps.guard.credentialSucceeded(email, client);
-    const { passwordHash, ...user } = found;
-    if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user.id, input.password);
-    this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
+    const check = await this.deps.guard.checkCredential(email, client, null, () => checkPassword(this.deps, email, input.password));
+    if (!check.ok) return this.refuse(check.user, email, client);
+    const { passwordHash, ...user } = check.user;
+    if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user, input.password);
     const pair = await this.issuer.startSession(user, client);
+    if (!pair) {
+      // The password verified above was changed while argon2 ran: it no longer opens the account.
+      this.deps.logger.info({ event: "login_failed", cause: "credentials_changed", userId: user.id }, "login failed");
+      await this.deps.auditor.record("login_failed", client, { userId: user.id, detail: { reason: "credentials_changed" } });
+      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+    }
+    this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
     await this.deps.auditor.record("login_succeeded", client, { userId: user.id, sessionId: pair.sessionId });
     return pair;
   }
@@ -74,10 +69,23 @@ export class AccountService {
     return { user: promoted, created: false };
   }
 
+  private async refuse(user: UserWithPassword | null, email: string, client: ClientInfo): Promise<never> {
+    if (user) {
+      this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: user.id }, "login failed");
+      await this.deps.auditor.record("login_failed", client, { userId: user.id, detail: { reason: "wrong_password" } });
+    } else {
+      this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
+      await this.deps.auditor.record("login_failed", client, { detail: { reason: "unknown_email", email } });
+    }
+    throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  }
+
   /** The plaintext is only available at login, so that is when weak hashes are upgraded. */
-  private async upgradeHash(userId: string, password: string): Promise<void> {
-    await this.deps.users.setPasswordHash(userId, await this.deps.hasher.hash(password), this.deps.clock.now());
-    this.deps.logger.info({ event: "password_rehashed", userId }, "password hash upgraded to current parameters");
+  private async upgradeHash(user: UserRecord, password: string): Promise<void> {
+    const hash = await this.deps.hasher.hash(password);
+    const upgraded = await this.deps.users.rehashPassword(user.id, hash, this.deps.clock.now(), user.credentialVersion);
+    // Not upgraded: the password was changed meanwhile, and its new hash must stay.
+    if (upgraded) this.deps.logger.info({ event: "password_rehashed", userId: user.id }, "password hash upgraded to current parameters");
   }
 
   private async createUser(input: CredentialsInput, role: Role): Promise<UserRecord> {

@@ -1,13 +1,15 @@
 import { AccessTokenService, type AccessTokenSettings } from "./access-tokens";
 import { AccountService } from "./account-service";
-import { AttemptGuard } from "./attempt-guard";
+import { AttemptGuard, type GuardSettings } from "./attempt-guard";
 import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
-import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
+import type { AuditLog, PasswordHasher, RateLimiter, RateLimitPolicy, RetentionStore, SessionStore, UserStore } from "./ports";
+import { RateLimitAudit } from "./rate-limit-audit";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
+import { type RetentionPolicy, RetentionService } from "./retention-service";
 import { SessionService } from "./session-service";
 import { SessionStateCache } from "./session-state-cache";
 import { TokenIssuer } from "./token-issuer";
@@ -18,6 +20,7 @@ export interface AuthOptions {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  retention: RetentionStore;
   limiter: RateLimiter;
   hasher: PasswordHasher;
   clock: Clock;
@@ -26,8 +29,18 @@ export interface AuthOptions {
   logger: AuthLogger;
   accessToken: AccessTokenSettings;
   policy: SessionPolicy;
+  /** The limiter's budgets (for audit windows) and how client addresses become keys. */
+  rateLimits: GuardSettings & { policy: RateLimitPolicy };
+  retentionPolicy: RetentionPolicy;
   /** Upper bound on how stale a revocation or role change may be seen by another instance. */
   sessionCacheTtlMs: number;
+}
+
+/** Periodic work the composition root schedules (and runs once more at shutdown). */
+export interface AuthMaintenance {
+  /** Adds rate-limit refusals counted in memory to their audit rows. */
+  flushAudit(): Promise<void>;
+  retention: RetentionService;
 }
 
 export interface Auth {
@@ -37,18 +50,20 @@ export interface Auth {
   sessions: SessionService;
   admin: UserAdminService;
   viewers: ViewerResolver;
+  maintenance: AuthMaintenance;
 }
 
 export function createAuth(options: AuthOptions): Auth {
-  const { sessionCacheTtlMs, accessToken, ...rest } = options;
+  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, ...rest } = options;
   const auditor = new Auditor(rest);
+  const refusals = new RateLimitAudit(rest, rateLimits.policy);
   const deps: AuthDeps = {
     ...rest,
     auditor,
-    guard: new AttemptGuard({ ...rest, auditor }),
+    refusals,
+    guard: new AttemptGuard({ ...rest, refusals }, { ipv6PrefixLength: rateLimits.ipv6PrefixLength }),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
-
   };
   const issuer = new TokenIssuer(deps);
   const viewers = new ViewerResolver(deps);
@@ -59,5 +74,6 @@ export function createAuth(options: AuthOptions): Auth {
     sessions: new SessionService(deps, viewers),
     admin: new UserAdminService(deps),
     viewers,
+    maintenance: { flushAudit: () => refusals.flush(), retention: new RetentionService(deps, retentionPolicy) },
   };
 }

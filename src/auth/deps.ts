@@ -2,7 +2,8 @@ import type { AccessTokenService } from "./access-tokens";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AttemptGuard } from "./attempt-guard";
-import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
+import type { AuditLog, PasswordHasher, RateLimiter, RetentionStore, SessionStore, UserStore } from "./ports";
+import type { RateLimitAudit } from "./rate-limit-audit";
 import type { RandomBytes } from "./refresh-token-codec";
 import type { SessionStateCache } from "./session-state-cache";
 
@@ -26,7 +27,9 @@ export interface AuthDeps {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  retention: RetentionStore;
   limiter: RateLimiter;
+  refusals: RateLimitAudit;
   hasher: PasswordHasher;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;

@@ -84,6 +84,11 @@ export function badInput(field: string, message: string): AuthError {
   return new AuthError("BAD_USER_INPUT", message, { field });
 }
 
+/** Refusing a role change that would leave the server without any ADMIN (nobody could undo it). */
+export function lastAdmin(): AuthError {
+  return new AuthError("FORBIDDEN", "This is the last ADMIN account; promote another account before demoting it.", { reason: "LAST_ADMIN" });
+}
+
 export function serviceUnavailable(): AuthError {
   return new AuthError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; try again shortly.");
 }

@@ -6,7 +6,7 @@ export type { Argon2Params } from "./argon2-hasher";
 export { fixedClock, systemClock } from "./clock";
 export type { Clock } from "./clock";
 export { createAuth } from "./create-auth";
-export type { Auth, AuthOptions } from "./create-auth";
+export type { Auth, AuthMaintenance, AuthOptions } from "./create-auth";
 export { normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credentials";
 export type { AuthLogger, SessionPolicy } from "./deps";
 export {
@@ -15,6 +15,7 @@ export {
   FORBIDDEN_REASONS,
   isAuthError,
   isUnauthenticatedReason,
+  lastAdmin,
   REFRESH_TOKEN_REASONS,
   serviceUnavailable,
   UNAUTHENTICATED_REASONS,
@@ -28,6 +29,9 @@ export { generateRefreshToken, hashRefreshToken } from "./refresh-token-codec";
 export type { RandomBytes } from "./refresh-token-codec";
 export type { ChangePasswordInput } from "./password-service";
 export type { SessionView } from "./session-service";
+export { isSessionLive } from "./session-liveness";
+export type { RetentionPolicy, RetentionReport } from "./retention-service";
+export { clientNetworkKey, normalizeClientIp, DEFAULT_IPV6_PREFIX_LENGTH } from "./client-network";
 export { MAX_PAGE_SIZE } from "./user-admin-service";
 export { ROLES, roleSatisfies } from "./types";
 export type * from "./types";

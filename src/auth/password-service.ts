@@ -1,8 +1,9 @@
+import { checkPassword } from "./credential-check";
 import { assertAcceptablePassword, assertPasswordNotTooLong } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
-import type { ClientInfo, TokenPair, Viewer } from "./types";
+import type { ClientInfo, TokenPair, UserRecord, Viewer } from "./types";
 
 export interface ChangePasswordInput {
   currentPassword: string;
@@ -19,43 +20,48 @@ export class PasswordService {
 
   /**
    * Re-authenticates with the current password (a stolen access token alone cannot take over the
-   * account), ends every other session, then re-keys the current one: its old refresh tokens die
-   * with the old password.
+   * account), then in one transaction sets the new hash, bumps the credential version, ends every
+   * other session and re-keys this one. Sessions opened by logins still in flight are stamped with
+   * the old version, so they are dead whichever side of the commit they land on.
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
     assertPasswordNotTooLong(input.currentPassword, "currentPassword");
     assertAcceptablePassword(input.newPassword, "newPassword");
-    // A wrong current password is a failed login: same budget, so a stolen access token cannot
+    const email = viewer.user.email;
+    // A wrong current password is a failed login: same budgets, so a stolen access token cannot
     // be used to guess the password here instead.
-    await this.deps.guard.beforeCredentialCheck(viewer.user.email, client);
-    const found = await this.deps.users.findByEmail(viewer.user.email);
-    if (!found || found.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
-    if (!(await this.deps.hasher.verify(found.passwordHash, input.currentPassword))) {
-      this.deps.logger.info({ event: "password_change_failed", userId: found.id }, "wrong current password");
-      const facts = { userId: found.id, sessionId: viewer.sessionId, detail: { reason: "wrong_current_password" } };
+    const check = await this.deps.guard.checkCredential(email, client, viewer.user.id, () =>
+      checkPassword(this.deps, email, input.currentPassword),
+    );
+    if (!check.user || check.user.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
+    if (!check.ok) {
+      this.deps.logger.info({ event: "password_change_failed", userId: check.user.id }, "wrong current password");
+      const facts = { userId: check.user.id, sessionId: viewer.sessionId, detail: { reason: "wrong_current_password" } };
       await this.deps.auditor.record("login_failed", client, facts);
-      await this.deps.guard.credentialFailed(found.email, client, found.id);
       throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
     }
-    const now = this.deps.clock.now();
-    // Other sessions end before the new hash is written: a failure in between errs towards signing out.
-    const ended = await this.deps.sessions.revokeAllForUser(found.id, now, "password_changed", viewer.sessionId);
-    this.deps.cache.invalidateUser(found.id);
-    await this.deps.users.setPasswordHash(found.id, await this.deps.hasher.hash(input.newPassword), now);
-    const pair = await this.rekeyCurrentSession(viewer, now);
-    this.deps.logger.info({ event: "password_changed", userId: found.id, endedSessions: ended }, "password changed");
-    await this.deps.auditor.record("password_changed", client, { userId: found.id, sessionId: viewer.sessionId, detail: { endedSessions: ended } });
-    return pair;
+    const { passwordHash: _old, ...user } = check.user;
+    const pair = await this.replacePassword(user, viewer.sessionId, input.newPassword);
+    this.deps.logger.info({ event: "password_changed", userId: user.id, endedSessions: pair.endedSessions }, "password changed");
+    const detail = { endedSessions: pair.endedSessions };
+    await this.deps.auditor.record("password_changed", client, { userId: user.id, sessionId: viewer.sessionId, detail });
+    return pair.tokens;
   }
 
-  private async rekeyCurrentSession(viewer: Viewer, now: Date): Promise<TokenPair> {
-    const state = await this.deps.sessions.findState(viewer.sessionId);
+  private async replacePassword(user: UserRecord, sessionId: string, newPassword: string): Promise<{ tokens: TokenPair; endedSessions: number }> {
+    const now = this.deps.clock.now();
+    const state = await this.deps.sessions.findState(sessionId);
     if (!state) throw unauthenticated("SESSION_REVOKED");
     const refresh = this.issuer.mintRefreshToken(state.session, null, now);
-    if (!(await this.deps.sessions.replaceTokens(viewer.sessionId, refresh.record, now))) {
-      throw unauthenticated("SESSION_REVOKED");
+    const passwordHash = await this.deps.hasher.hash(newPassword);
+    const keep = { sessionId, token: refresh.record };
+    const result = await this.deps.users.changePassword({ userId: user.id, expectedVersion: user.credentialVersion, passwordHash, at: now, keep });
+    this.deps.cache.invalidateUser(user.id);
+    if (result.outcome === "session_ended") throw unauthenticated("SESSION_REVOKED");
+    if (result.outcome === "version_moved") {
+      throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
     }
-    this.deps.cache.invalidateSession(viewer.sessionId);
-    return this.issuer.pair(state.user, viewer.sessionId, refresh);
+    const tokens = this.issuer.pair({ ...user, credentialVersion: result.credentialVersion }, sessionId, refresh);
+    return { tokens, endedSessions: result.endedSessions };
   }
 }

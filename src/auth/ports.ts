@@ -13,6 +13,22 @@ export interface NewUser {
   createdAt: Date;
 }
 
+export type PasswordChangeResult =
+  | { outcome: "changed"; credentialVersion: number; endedSessions: number }
+  | { outcome: "version_moved" }
+  | { outcome: "session_ended" };
+
+/** Everything a password change writes, applied in one transaction by UserStore.changePassword. */
+export interface PasswordChange {
+  userId: string;
+  /** The credentialVersion read with the hash that the current password was verified against. */
+  expectedVersion: number;
+  passwordHash: string;
+  at: Date;
+  /** The session making the change: it survives, re-keyed with `token` and re-stamped. */
+  keep: { sessionId: string; token: NewRefreshToken };
+}
+
 export interface UserStore {
   /** Throws AuthError("EMAIL_TAKEN") when the (already normalized) email exists. */
   create(user: NewUser): Promise<UserRecord>;
@@ -20,8 +36,24 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   /** Ordered by (createdAt, id); `after` is an exclusive cursor id. */
   list(page: { first: number; after?: string | null }): Promise<UserRecord[]>;
+  /**
+   * Null when no such user. Throws AuthError FORBIDDEN (reason LAST_ADMIN) instead of demoting
+   * the only ADMIN left; concurrent demotions are serialized, so they cannot both pass that check.
+   */
   setRole(id: string, role: Role, at: Date): Promise<UserRecord | null>;
-  setPasswordHash(id: string, passwordHash: string, at: Date): Promise<void>;
+  /**
+   * Replaces the hash with one of the *same* password (a parameter upgrade), keeping the version,
+   * and only while the version is still `expectedVersion`: a rehash computed from the old password
+   * must never overwrite a password changed meanwhile. False when nothing was written.
+   */
+  rehashPassword(id: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
+  /**
+   * In one transaction, iff the user's credentialVersion is still `expectedVersion`: sets the new
+   * hash, bumps the version, revokes every other session of the user, and re-keys `keep` (its
+   * other refresh tokens revoked, the new token added, stamped with the new version). Nothing is
+   * written when the version moved (another change won) or `keep` is no longer live.
+   */
+  changePassword(change: PasswordChange): Promise<PasswordChangeResult>;
 }
 
 export type NewSession = Omit<SessionRecord, "revokedAt">;
@@ -44,8 +76,12 @@ export interface RotationTransaction {
 }
 
 export interface SessionStore {
-  /** Creates a session together with its first refresh token, atomically. */
-  create(session: NewSession, firstToken: NewRefreshToken): Promise<void>;
+  /**
+   * Creates a session together with its first refresh token, atomically, iff the user's
+   * credentialVersion still equals `session.credentialVersion`. False (nothing written) when it
+   * moved: the password this login verified has been changed since.
+   */
+  create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean>;
   /**
    * Runs `work` in one transaction holding exclusive locks (SELECT … FOR UPDATE) on the token's
    * session row and then on the token row with this hash, so concurrent rotations of one token are
@@ -58,15 +94,13 @@ export interface SessionStore {
   ): Promise<T>;
   findState(sessionId: string): Promise<SessionState | null>;
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
-  /** Sessions neither revoked nor expired at `now`, newest first. */
+  /**
+   * Live sessions at `now` (see isSessionLive: not revoked, neither idle- nor absolutely expired,
+   * stamped with the user's current credentialVersion), most recently used first.
+   */
   listActive(userId: string, now: Date): Promise<SessionRecord[]>;
   /** Revokes one session (and its tokens) if it belongs to `userId` and is not yet revoked. */
   revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean>;
-  /**
-   * Atomically revokes every live refresh token of a live session and makes `token` its only live
-   * one (sliding the session's expiry to the token's). False when the session is revoked or unknown.
-   */
-  replaceTokens(sessionId: string, token: NewRefreshToken, at: Date): Promise<boolean>;
   /** Revokes every unrevoked session of the user, except `exceptSessionId`; returns how many. */
   revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number>;
 }
@@ -83,21 +117,56 @@ export interface PasswordHasher {
 /** Append-only security log. Newest first; `after` is an exclusive cursor id. */
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /**
+   * Coalesced events (one row per rate-limit window): writes `event` with `detail.count = count`
+   * if no event has its id yet, otherwise adds `count` to that event's `detail.count`. Atomic, so
+   * instances sharing a database add up instead of overwriting each other.
+   */
+  recordOrCount(event: AuditEvent, count: number): Promise<void>;
   list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }): Promise<AuditEvent[]>;
 }
 
 /**
- * Attempt budgets. `login_failures` is keyed by normalized email + client IP and counts failures
- * only; the others count every attempt from one IP.
+ * Attempt budgets. `login_failures` is keyed by normalized email + client network and
+ * `login_account` by normalized email alone (every address together); both count failed
+ * password checks. The `_ip` buckets count every attempt from one client network.
  */
-export const RATE_BUCKETS = ["login_failures", "login_ip", "signup_ip", "refresh_ip"] as const;
+export const RATE_BUCKETS = ["login_failures", "login_account", "login_ip", "signup_ip", "refresh_ip"] as const;
 export type RateBucket = (typeof RATE_BUCKETS)[number];
 
+export interface BucketLimit {
+  /** Units allowed per window. */
+  points: number;
+  windowSeconds: number;
+}
+
+export type RateLimitPolicy = Readonly<Record<RateBucket, BucketLimit>>;
+
 export interface RateLimiter {
-  /** Uses one unit of the budget; throws AuthError TOO_MANY_REQUESTS (with retryAfter) when it is spent. */
+  /**
+   * Atomically spends one unit (concurrent callers can never both take the last one); throws
+   * AuthError TOO_MANY_REQUESTS (with retryAfter) when that unit was over the budget.
+   */
   consume(bucket: RateBucket, key: string): Promise<void>;
-  /** Throws TOO_MANY_REQUESTS while the budget is spent, without using any of it. */
-  assertAvailable(bucket: RateBucket, key: string): Promise<void>;
+  /** Gives one unit back: a reservation that turned out not to be what the budget counts. */
+  refund(bucket: RateBucket, key: string): Promise<void>;
   /** Forgets the key (a successful login clears its failures). */
   reset(bucket: RateBucket, key: string): Promise<void>;
+}
+
+/** Batched deletes of data past its retention; each call deletes at most `limit` rows. */
+export interface RetentionBatches {
+  deleteAuditEventsBefore(cutoff: Date, limit: number): Promise<number>;
+  /** Sessions revoked, or expired, before `cutoff`; their refresh tokens go with them. */
+  deleteSessionsEndedBefore(cutoff: Date, limit: number): Promise<number>;
+  /** Refresh tokens revoked or expired before `cutoff` (of sessions still kept). */
+  deleteRefreshTokensEndedBefore(cutoff: Date, limit: number): Promise<number>;
+}
+
+export interface RetentionStore {
+  /**
+   * Runs `work` unless another instance is running it right now (on PostgreSQL an advisory lock
+   * decides); resolves false, without running it, when another holds the lock.
+   */
+  exclusively(work: (batches: RetentionBatches) => Promise<void>): Promise<boolean>;
 }

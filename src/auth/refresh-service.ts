@@ -2,6 +2,7 @@ import type { AuthDeps } from "./deps";
 import { AuthError } from "./errors";
 import type { LockedRefreshToken, RotationTransaction } from "./ports";
 import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
+import { isSessionLive } from "./session-liveness";
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
@@ -61,8 +62,8 @@ export class RefreshService {
   ): Promise<Outcome> {
     if (!locked || !tokenHashMatches(locked.token.tokenHash, presented)) return { kind: "invalid" };
     const { token, session } = locked;
-    const expired = token.expiresAt <= now || session.absoluteExpiresAt <= now;
-    if (token.revokedAt || session.revokedAt || expired) return { kind: "invalid" };
+    // A session stamped before the last password change is as dead as a revoked one.
+    if (token.revokedAt || token.expiresAt <= now || !isSessionLive(session, locked.user, now)) return { kind: "invalid" };
     if (token.rotatedAt) {
       const sinceRotation = now.getTime() - token.rotatedAt.getTime();
       if (sinceRotation > this.deps.policy.reuseGraceMs) {

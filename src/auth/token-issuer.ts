@@ -14,7 +14,11 @@ export interface MintedRefreshToken {
 export class TokenIssuer {
   constructor(private readonly deps: IssuerDeps) {}
 
-  async startSession(user: UserRecord, client: ClientInfo): Promise<TokenPair> {
+  /**
+   * Null when the user's credentials changed after `user` was read (the session would be born
+   * dead: it is stamped with `user.credentialVersion`); nothing is written then.
+   */
+  async startSession(user: UserRecord, client: ClientInfo): Promise<TokenPair | null> {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.policy.sessionMaxAgeMs);
     const session: SessionRecord = {
@@ -27,10 +31,11 @@ export class TokenIssuer {
       revokedAt: null,
       userAgent: client.userAgent,
       ip: client.ip,
+      credentialVersion: user.credentialVersion,
     };
     const refresh = this.mintRefreshToken(session, null, now);
     session.expiresAt = refresh.record.expiresAt;
-    await this.deps.sessions.create(session, refresh.record);
+    if (!(await this.deps.sessions.create(session, refresh.record))) return null;
     return this.pair(user, session.id, refresh);
   }
 

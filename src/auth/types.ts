@@ -10,6 +10,8 @@ export interface UserRecord {
   id: string;
   email: string;
   role: Role;
+  /** Security stamp: bumped by every credential change; sessions carry the value they were made under. */
+  credentialVersion: number;
   createdAt: Date;
 }
 
@@ -28,6 +30,8 @@ export interface SessionRecord {
   revokedAt: Date | null;
   userAgent: string | null;
   ip: string | null;
+  /** The user's credentialVersion this session was created (or re-keyed) under; older means dead. */
+  credentialVersion: number;
 }
 
 export interface RefreshTokenRecord {

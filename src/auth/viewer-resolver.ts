@@ -1,6 +1,7 @@
 import type { AccessTokenClaims } from "./access-tokens";
 import type { AuthDeps } from "./deps";
 import { isAuthError, isUnauthenticatedReason, type UnauthenticatedReason } from "./errors";
+import { isSessionLive } from "./session-liveness";
 import type { Viewer } from "./types";
 
 export type AuthState =
@@ -46,12 +47,10 @@ export class ViewerResolver {
 
   private async liveViewer(claims: AccessTokenClaims): Promise<Viewer | null> {
     const state = await this.deps.cache.get(claims.sid);
-    if (!state) return null;
-    const { session, user } = state;
-    const live = session.revokedAt === null && session.expiresAt > this.deps.clock.now();
+    if (!state || state.session.userId !== claims.sub) return null;
+    if (!isSessionLive(state.session, state.user, this.deps.clock.now())) return null;
     // The role comes from the store, not the claim: demotions apply without waiting for expiry.
-    if (!live || session.userId !== claims.sub) return null;
-    return { user, sessionId: session.id };
+    return { user: state.user, sessionId: state.session.id };
   }
 }
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "./config-error";
 import type { RateLimitPolicy } from "../limits";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
-import { readRateLimits } from "./rate-limits";
+import { readIpv6PrefixLength, readRateLimits } from "./rate-limits";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -33,6 +33,10 @@ export interface Config {
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
   corsOrigins: readonly string[];
   rateLimits: RateLimitPolicy;
+  /** IPv6 clients are rate-limited per network of this prefix length. */
+  rateLimitIpv6Prefix: number;
+  /** Seconds; 0 keeps the data forever. */
+  retention: { auditSeconds: number; sessionSeconds: number; intervalSeconds: number };
   /** Shared rate-limit store; null keeps budgets in process memory. */
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -77,6 +81,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     introspection: readBool(env, "INTROSPECTION", !production),
     corsOrigins: readOrigins(env),
     rateLimits: readRateLimits(env),
+    rateLimitIpv6Prefix: readIpv6PrefixLength(env),
+    retention: {
+      auditSeconds: readDuration(env, "AUDIT_RETENTION", "90d", 0, 3650 * DAY),
+      sessionSeconds: readDuration(env, "SESSION_RETENTION", "30d", 0, 3650 * DAY),
+      intervalSeconds: readDuration(env, "RETENTION_INTERVAL", "1h", 60, DAY),
+    },
     redisUrl: readRedisUrl(env),
     redisKeyPrefix: readString(env, "REDIS_KEY_PREFIX", "auth:rl"),
     trustProxy: readTrustProxy(env),

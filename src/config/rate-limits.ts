@@ -12,8 +12,14 @@ export function readRateLimits(env: Env): RateLimitPolicy {
   });
   return {
     login_failures: read("LOGIN_FAILURES", 5, "15m"),
+    login_account: read("LOGIN_ACCOUNT", 20, "15m"),
     login_ip: read("LOGIN_IP", 100, "15m"),
     signup_ip: read("SIGNUP_IP", 20, "1h"),
     refresh_ip: read("REFRESH_IP", 300, "1m"),
   };
+}
+
+/** IPv6 clients share a budget per network of this many leading bits (a /64 is one subscriber). */
+export function readIpv6PrefixLength(env: Env): number {
+  return readInt(env, "RATE_LIMIT_IPV6_PREFIX", 64, 32, 128);
 }

@@ -1,9 +1,10 @@
 /** Public surface of the database layer: the composition root opens, migrates and builds stores. */
-import type { AuditLog, SessionStore, UserStore } from "../auth/ports";
+import type { AuditLog, RetentionStore, SessionStore, UserStore } from "../auth/ports";
 import type { Database } from "./database";
 import { PrismaAuditLog } from "./prisma-audit-log";
 import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaUserStore } from "./prisma-user-store";
+import { sqlRetentionStore } from "./retention-store";
 
 export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
@@ -11,18 +12,21 @@ export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaUserStore } from "./prisma-user-store";
+export { sqlRetentionStore } from "./retention-store";
 export { isDatabaseUnavailable, toServiceUnavailable } from "./service-unavailable";
 
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  retention: RetentionStore;
 }
 
-export function createStores(db: Pick<Database, "prisma">): Stores {
+export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
   return {
     users: new PrismaUserStore(db.prisma),
     sessions: new PrismaSessionStore(db.prisma),
     audit: new PrismaAuditLog(db.prisma),
+    retention: sqlRetentionStore(db),
   };
 }

@@ -13,6 +13,18 @@ export class PrismaAuditLog implements AuditLog {
     await this.prisma.auditEvent.create({ data: { ...rest, ...(detail ? { detail } : {}) } });
   }
 
+  /** One statement: concurrent writers (and instances) add their counts instead of overwriting them. */
+  async recordOrCount(event: AuditEvent, count: number): Promise<void> {
+    const detail = JSON.stringify({ ...event.detail, count });
+    await this.prisma.$executeRaw`
+      INSERT INTO audit_events (id, type, user_id, session_id, ip, user_agent, request_id, detail, created_at)
+      VALUES (${event.id}::uuid, ${event.type}, ${event.userId}::uuid, ${event.sessionId}::uuid, ${event.ip}::text,
+              ${event.userAgent}::text, ${event.requestId}::text, ${detail}::jsonb, ${event.createdAt}::timestamptz)
+      ON CONFLICT (id) DO UPDATE SET detail = jsonb_set(
+        COALESCE(audit_events.detail, '{}'::jsonb), '{count}',
+        to_jsonb(COALESCE((audit_events.detail->>'count')::int, 0) + ${count}::int))`;
+  }
+
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while events arrive. */
   async list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }): Promise<AuditEvent[]> {
     if (page.first < 1 || (page.userId != null && !isUuid(page.userId))) return [];

@@ -2,9 +2,8 @@ import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransacti
 import type { SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
 import { lockRefreshToken } from "./refresh-token-lock";
-import { replaceSessionTokens } from "./replace-tokens";
 import { SESSION_RECORD } from "./selections";
-import { querySessionState } from "./session-state-query";
+import { queryLiveSessions, querySessionState } from "./session-state-query";
 import { insertSessionWithToken, revokeSessions, rotationTransaction } from "./session-writes";
 import { isUuid } from "../auth";
 
@@ -14,8 +13,8 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 export class PrismaSessionStore implements SessionStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(session: NewSession, firstToken: NewRefreshToken): Promise<void> {
-    await insertSessionWithToken(this.prisma, session, firstToken);
+  create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean> {
+    return insertSessionWithToken(this.prisma, session, firstToken);
   }
 
   withLockedRefreshToken<T>(
@@ -43,11 +42,7 @@ export class PrismaSessionStore implements SessionStore {
 
   async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
     if (!isUuid(userId)) return [];
-    return this.prisma.session.findMany({
-      where: { userId, revokedAt: null, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
-      select: SESSION_RECORD,
-      orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
-    });
+    return queryLiveSessions(this.prisma, userId, now);
   }
 
   async revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean> {
@@ -57,11 +52,6 @@ export class PrismaSessionStore implements SessionStore {
       TX_OPTIONS,
     );
     return revoked.length > 0;
-  }
-
-  async replaceTokens(sessionId: string, token: NewRefreshToken, at: Date): Promise<boolean> {
-    if (!isUuid(sessionId)) return false;
-    return replaceSessionTokens(this.prisma, sessionId, token, at);
   }
 
   async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {

@@ -1,8 +1,10 @@
 import { AuthError } from "../auth/errors";
-import type { NewUser, UserStore } from "../auth/ports";
+import type { NewUser, PasswordChange, PasswordChangeResult, UserStore } from "../auth/ports";
 import type { Role, UserRecord, UserWithPassword } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
+import { changePasswordInTransaction } from "./password-change";
 import { isUniqueViolation } from "./prisma-errors";
+import { setRoleKeepingAnAdmin } from "./role-change";
 import { USER_PUBLIC } from "./selections";
 import {
   USER_COLUMNS,
@@ -15,6 +17,7 @@ import {
 import { isUuid } from "../auth";
 
 const EMAIL_CONSTRAINT = "users_email_key";
+const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export class PrismaUserStore implements UserStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -71,16 +74,19 @@ export class PrismaUserStore implements UserStore {
 
   async setRole(id: string, role: Role, at: Date): Promise<UserRecord | null> {
     if (!isUuid(id)) return null;
-    const [updated] = await this.prisma.user.updateManyAndReturn({
-      where: { id },
-      data: { role, updatedAt: at },
-      select: USER_PUBLIC,
-    });
-    return updated ?? null;
+    return this.prisma.$transaction((tx) => setRoleKeepingAnAdmin(tx, id, role, at), TX_OPTIONS);
   }
 
-  async setPasswordHash(id: string, passwordHash: string, at: Date): Promise<void> {
-    if (!isUuid(id)) return;
-    await this.prisma.user.updateMany({ where: { id }, data: { passwordHash, updatedAt: at } });
+  async rehashPassword(id: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const updated = await this.prisma.$executeRaw`
+      UPDATE users SET password_hash = ${passwordHash}, updated_at = ${at}::timestamptz
+       WHERE id = ${id}::uuid AND credential_version = ${expectedVersion}::int`;
+    return updated === 1;
+  }
+
+  async changePassword(change: PasswordChange): Promise<PasswordChangeResult> {
+    if (!isUuid(change.userId) || !isUuid(change.keep.sessionId)) return { outcome: "session_ended" };
+    return changePasswordInTransaction(this.prisma, change);
   }
 }

@@ -13,6 +13,7 @@ export interface SessionRow {
   revoked_at: number | null;
   user_agent: string | null;
   ip: string | null;
+  credential_version: number;
 }
 
 export interface RefreshTokenRow {
@@ -31,7 +32,7 @@ export const SESSION_COLUMNS = Prisma.sql`
   id::text AS id, user_id::text AS user_id, ${epochMs("created_at")} AS created_at,
   ${epochMs("last_used_at")} AS last_used_at, ${epochMs("expires_at")} AS expires_at,
   ${epochMs("absolute_expires_at")} AS absolute_expires_at, ${epochMs("revoked_at")} AS revoked_at,
-  user_agent, ip`;
+  user_agent, ip, credential_version`;
 
 export const REFRESH_TOKEN_COLUMNS = Prisma.sql`
   id::text AS id, token_hash, session_id::text AS session_id, parent_id::text AS parent_id,
@@ -49,6 +50,7 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
     revokedAt: fromEpochMs(row.revoked_at),
     userAgent: row.user_agent,
     ip: row.ip,
+    credentialVersion: row.credential_version,
   };
 }
 

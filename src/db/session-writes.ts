@@ -12,19 +12,27 @@ type Tx = Prisma.TransactionClient;
 
 /**
  * A session and its first refresh token in one statement, hence one round trip and atomic without
- * a transaction. The token's SELECT reads the CTE, so it is inserted only with the session.
+ * a transaction, inserted only while the user's credential version is still the one the session
+ * is stamped with. FOR SHARE makes the insert wait for a password change in flight on that user
+ * and then re-read the row, so a login that verified the old password fails here instead of
+ * creating a session that would be dead on arrival. Each SELECT reads the CTE before it, so
+ * nothing is inserted unless everything is. Returns whether the session was created.
  */
-export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession, t: NewRefreshToken): Promise<void> {
-  await prisma.$executeRaw`
-    WITH s AS (
-      INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip)
-      VALUES (${s.id}::uuid, ${s.userId}::uuid, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz,
-              ${s.expiresAt}::timestamptz, ${s.absoluteExpiresAt}::timestamptz, ${s.userAgent}::text, ${s.ip}::text)
+export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession, t: NewRefreshToken): Promise<boolean> {
+  const inserted = await prisma.$executeRaw`
+    WITH u AS (
+      SELECT id FROM users WHERE id = ${s.userId}::uuid AND credential_version = ${s.credentialVersion}::int FOR SHARE
+    ), s AS (
+      INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip, credential_version)
+      SELECT ${s.id}::uuid, u.id, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz, ${s.expiresAt}::timestamptz,
+             ${s.absoluteExpiresAt}::timestamptz, ${s.userAgent}::text, ${s.ip}::text, ${s.credentialVersion}::int
+        FROM u
       RETURNING id)
     INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
     SELECT ${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
            ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz
       FROM s`;
+  return inserted === 1;
 }
 
 /**
@@ -56,15 +64,17 @@ async function revokeTokensOf(tx: Tx, sessionIds: string[], at: Date): Promise<v
   });
 }
 
+export async function insertRefreshToken(tx: Tx, t: NewRefreshToken): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
+    VALUES (${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
+            ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz)`;
+}
+
 /** Every write goes through `tx`: on PGlite a query on the outer client would wait for this one. */
 export function rotationTransaction(tx: Tx): RotationTransaction {
   return {
-    async insertToken(t: NewRefreshToken) {
-      await tx.$executeRaw`
-        INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
-        VALUES (${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
-                ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz)`;
-    },
+    insertToken: (t: NewRefreshToken) => insertRefreshToken(tx, t),
     async markRotated(tokenId: string, at: Date) {
       const count = await tx.$executeRaw`
         UPDATE refresh_tokens SET rotated_at = ${at}::timestamptz WHERE id = ${tokenId}::uuid`;

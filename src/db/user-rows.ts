@@ -7,6 +7,7 @@ export interface UserRow {
   id: string;
   email: string;
   role: string;
+  credential_version: number;
   created_at: number;
 }
 
@@ -15,12 +16,12 @@ export interface UserWithPasswordRow extends UserRow {
 }
 
 /** Same columns as USER_PUBLIC: password hashes stay out of rows that must not carry them. */
-export const USER_COLUMNS = Prisma.sql`id::text AS id, email, role::text AS role, ${epochMs("created_at")} AS created_at`;
+export const USER_COLUMNS = Prisma.sql`id::text AS id, email, role::text AS role, credential_version, ${epochMs("created_at")} AS created_at`;
 
 export const USER_WITH_PASSWORD_COLUMNS = Prisma.sql`${USER_COLUMNS}, password_hash`;
 
 export function toUserRecord(row: UserRow): UserRecord {
-  return { id: row.id, email: row.email, role: toRole(row.role), createdAt: fromEpochMs(row.created_at) };
+  return { id: row.id, email: row.email, role: toRole(row.role), credentialVersion: row.credential_version, createdAt: fromEpochMs(row.created_at) };
 }
 
 export function toUserWithPassword(row: UserWithPasswordRow): UserWithPassword {

@@ -20,7 +20,7 @@ export interface RateLimiterHandle {
 export function createRateLimiter(policy: RateLimitPolicy, options: { redisUrl: string | null; keyPrefix: string }): RateLimiterHandle {
   if (!options.redisUrl) {
     const limiters = buildLimiters(policy, (bucket, limit) => new RateLimiterMemory({ keyPrefix: bucket, ...limit }));
-    return { limiter: new FlexibleRateLimiter(limiters, policy), kind: "memory", ready: async () => true, close: async () => undefined };
+    return { limiter: new FlexibleRateLimiter(limiters), kind: "memory", ready: async () => true, close: async () => undefined };
   }
   const redis = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
@@ -36,7 +36,7 @@ export function createRateLimiter(policy: RateLimitPolicy, options: { redisUrl: 
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `${options.keyPrefix}:${bucket}`, rejectIfRedisNotReady: true, ...limit }),
   );
   return {
-    limiter: new FlexibleRateLimiter(limiters, policy),
+    limiter: new FlexibleRateLimiter(limiters),
     kind: "redis",
     ready: () => waitUntilReady(redis, READY_TIMEOUT_MS),
     close: () => closeRedis(redis),

@@ -1,6 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
 import { AuthError, type RateBucket, type RateLimiter } from "../auth";
-import type { RateLimitPolicy } from "./policy";
 
 function tooMany(res: RateLimiterRes): AuthError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -8,15 +7,13 @@ function tooMany(res: RateLimiterRes): AuthError {
 }
 
 /**
- * RateLimiter on rate-limiter-flexible. A rejection carrying RateLimiterRes means "limit reached";
- * any other rejection is the store failing and is rethrown as is, for the caller's
- * fail-open/fail-closed decision.
+ * RateLimiter on rate-limiter-flexible. `consume` is one atomic increment in either store (a
+ * Map in memory, INCR in Redis), which is what lets callers reserve before the expensive work.
+ * A rejection carrying RateLimiterRes means "limit reached"; any other rejection is the store
+ * failing and is rethrown as is, for the caller's fail-open/fail-closed decision.
  */
 export class FlexibleRateLimiter implements RateLimiter {
-  constructor(
-    private readonly limiters: Readonly<Record<RateBucket, RateLimiterAbstract>>,
-    private readonly policy: RateLimitPolicy,
-  ) {}
+  constructor(private readonly limiters: Readonly<Record<RateBucket, RateLimiterAbstract>>) {}
 
   async consume(bucket: RateBucket, key: string): Promise<void> {
     try {
@@ -27,9 +24,8 @@ export class FlexibleRateLimiter implements RateLimiter {
     }
   }
 
-  async assertAvailable(bucket: RateBucket, key: string): Promise<void> {
-    const res = await this.limiters[bucket].get(key);
-    if (res && res.consumedPoints >= this.policy[bucket].points) throw tooMany(res);
+  async refund(bucket: RateBucket, key: string): Promise<void> {
+    await this.limiters[bucket].reward(key, 1);
   }
 
   async reset(bucket: RateBucket, key: string): Promise<void> {

@@ -1,9 +1,1 @@
-import type { RateBucket } from "../auth/ports";
-
-export interface BucketLimit {
-  /** Units allowed per window. */
-  points: number;
-  windowSeconds: number;
-}
-
-export type RateLimitPolicy = Readonly<Record<RateBucket, BucketLimit>>;
+export type { BucketLimit, RateLimitPolicy } from "../auth/ports";

@@ -1,5 +1,6 @@
 import { auditLogContract } from "./contract/audit-log.contract";
-import { replaceTokensContract } from "./contract/replace-tokens.contract";
+import { passwordChangeContract } from "./contract/password-change.contract";
+import { retentionContract } from "./contract/retention.contract";
 import { rotationContract } from "./contract/rotation.contract";
 import { sessionStoreContract } from "./contract/session-store.contract";
 import type { StoreHarness } from "./contract/fixtures";
@@ -31,7 +32,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     userStoreContract(stores);
     sessionStoreContract(stores);
     rotationContract(stores);
-    replaceTokensContract(stores);
+    passwordChangeContract(stores);
+    retentionContract(stores);
     auditLogContract(stores);
   });
 }

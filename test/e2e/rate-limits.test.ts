@@ -38,7 +38,7 @@ describe("brute-force limits over HTTP", () => {
   it("records rate_limited in the audit trail", async () => {
     const events = await server.app.db.prisma.auditEvent.findMany({ where: { type: "rate_limited" } });
     expect(events.length).toBeGreaterThan(0);
-    expect(events[0]?.detail).toEqual({ bucket: "login_failures" });
+    expect(events[0]?.detail).toEqual({ bucket: "login_failures", key: "five@example.com|127.0.0.1", count: 1 });
   });
 
   it("ignores X-Forwarded-For unless TRUST_PROXY is set", async () => {

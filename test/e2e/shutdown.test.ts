@@ -122,6 +122,8 @@ describe("graceful shutdown on SIGTERM", () => {
       LOG_LEVEL: "info",
       // ~5x the default argon2 work, so ten logins keep two cores busy for about a second.
       ARGON2_TIME_COST: "10",
+      // Each login in flight holds one reserved failure of the (email, IP) budget until it succeeds.
+      RATE_LIMIT_LOGIN_FAILURES: String(LOGIN_ATTEMPTS),
     });
     await server.waitForLog((line) => line.msg === "auth server ready", 1, 40_000);
     return { server, port };

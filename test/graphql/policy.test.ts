@@ -33,7 +33,7 @@ function extendedSchema(): GraphQLSchema {
 }
 
 function viewer(role: Role): Viewer {
-  return { user: { id: "u1", email: "u@example.com", role, createdAt: new Date(0) }, sessionId: "s1" };
+  return { user: { id: "u1", email: "u@example.com", role, credentialVersion: 0, createdAt: new Date(0) }, sessionId: "s1" };
 }
 
 function context(v: Viewer | null): GraphQLContext {

@@ -3,6 +3,7 @@ import { createRateLimiter, type RateLimiterHandle, type RateLimitPolicy } from 
 
 const POLICY: RateLimitPolicy = {
   login_failures: { points: 3, windowSeconds: 900 },
+  login_account: { points: 4, windowSeconds: 900 },
   login_ip: { points: 2, windowSeconds: 60 },
   signup_ip: { points: 1, windowSeconds: 3600 },
   refresh_ip: { points: 5, windowSeconds: 60 },
@@ -39,13 +40,23 @@ function limiterContract(name: string, open: () => RateLimiterHandle) {
       expect(await code(handle.limiter.consume("login_ip", key()))).toBe("ok");
     });
 
-    it("assertAvailable does not consume; it refuses once the budget is spent; reset forgets", async () => {
+    it("refund gives one unit back; reset forgets the key", async () => {
       const k = key();
-      for (let i = 0; i < 5; i++) expect(await code(handle.limiter.assertAvailable("login_failures", k))).toBe("ok");
-      for (let i = 0; i < 3; i++) await handle.limiter.consume("login_failures", k).catch(() => undefined);
-      expect(await code(handle.limiter.assertAvailable("login_failures", k))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      for (let i = 0; i < 3; i++) expect(await code(handle.limiter.consume("login_failures", k))).toBe("ok");
+      expect(await code(handle.limiter.consume("login_failures", k))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      await handle.limiter.refund("login_failures", k);
+      await handle.limiter.refund("login_failures", k);
+      expect(await code(handle.limiter.consume("login_failures", k))).toBe("ok");
+      expect(await code(handle.limiter.consume("login_failures", k))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
       await handle.limiter.reset("login_failures", k);
-      expect(await code(handle.limiter.assertAvailable("login_failures", k))).toBe("ok");
+      expect(await code(handle.limiter.consume("login_failures", k))).toBe("ok");
+    });
+
+    it("50 concurrent consumes of a budget of 4: exactly 4 are granted (no check-then-spend race)", async () => {
+      const k = key();
+      const results = await Promise.all(Array.from({ length: 50 }, () => code(handle.limiter.consume("login_account", k))));
+      expect(results.filter((r) => r === "ok")).toHaveLength(4);
+      for (const r of results.filter((r) => r !== "ok")) expect(r).toMatchObject({ code: "TOO_MANY_REQUESTS" });
     });
 
     it("keeps buckets apart", async () => {

@@ -1,11 +1,12 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import { type AccessTokenSettings, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
 import { createRateLimiter, type RateLimitPolicy } from "../../src/limits";
-import { MemoryAuditLog, memoryStores } from "./memory-stores";
+import { memoryStores } from "./memory-stores";
 
 /** Generous budgets so tests that are not about rate limits never hit one. */
 export const RELAXED_LIMITS: RateLimitPolicy = {
   login_failures: { points: 1000, windowSeconds: 900 },
+  login_account: { points: 1000, windowSeconds: 900 },
   login_ip: { points: 100_000, windowSeconds: 900 },
   signup_ip: { points: 100_000, windowSeconds: 3600 },
   refresh_ip: { points: 100_000, windowSeconds: 60 },
@@ -56,12 +57,12 @@ export function authFixture(
 ) {
   const clock = fixedClock(T0);
   const stores = memoryStores();
-  const audit = new MemoryAuditLog();
-  const limiter = createRateLimiter({ ...RELAXED_LIMITS, ...options.limits }, { redisUrl: null, keyPrefix: "test" }).limiter;
+  const { audit } = stores;
+  const limits = { ...RELAXED_LIMITS, ...options.limits };
+  const limiter = createRateLimiter(limits, { redisUrl: null, keyPrefix: "test" }).limiter;
   const hasher = new CountingHasher();
   const auth = createAuth({
     ...stores,
-    audit,
     limiter,
     hasher,
     clock,
@@ -74,6 +75,8 @@ export function authFixture(
       sessionMaxAgeMs: options.sessionMaxAgeMs ?? 90 * 86400_000,
       reuseGraceMs: options.reuseGraceMs ?? 10_000,
     },
+    rateLimits: { policy: limits, ipv6PrefixLength: 64 },
+    retentionPolicy: { auditRetentionMs: 90 * 86400_000, sessionRetentionMs: 30 * 86400_000, batchSize: 2, maxBatchesPerRun: 100 },
     sessionCacheTtlMs: 1000,
   });
   const client = CLIENT;

@@ -35,6 +35,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     HOST: "127.0.0.1",
     // Every request comes from 127.0.0.1; tests about limits set their own.
     RATE_LIMIT_LOGIN_FAILURES: "1000",
+    RATE_LIMIT_LOGIN_ACCOUNT: "100000",
     RATE_LIMIT_LOGIN_IP: "100000",
     RATE_LIMIT_SIGNUP_IP: "100000",
     RATE_LIMIT_REFRESH_IP: "100000",

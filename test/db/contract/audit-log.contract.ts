@@ -19,6 +19,16 @@ function event(overrides: Partial<AuditEvent> = {}): AuditEvent {
 
 export function auditLogContract(stores: GetStores): void {
   describe("AuditLog", () => {
+    it("recordOrCount writes an event once and then adds to its detail.count, also concurrently", async () => {
+      const e = event({ type: "rate_limited", userId: randomUUID(), detail: { bucket: "login_ip", key: "2001:db8::/64" } });
+      await stores().audit.recordOrCount(e, 1);
+      expect(await stores().audit.list({ first: 10, userId: e.userId })).toEqual([{ ...e, detail: { bucket: "login_ip", key: "2001:db8::/64", count: 1 } }]);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => stores().audit.recordOrCount({ ...e, requestId: `other-${i}` }, 2)));
+      const [stored] = await stores().audit.list({ first: 10, userId: e.userId });
+      // One row: the first write's facts, every count added up.
+      expect(stored).toEqual({ ...e, detail: { bucket: "login_ip", key: "2001:db8::/64", count: 41 } });
+    });
+
     it("stores every field and reads it back unchanged", async () => {
       const e = event({ userId: randomUUID() });
       await stores().audit.record(e);

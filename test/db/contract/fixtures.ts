@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { AuditLog, NewRefreshToken, NewSession, NewUser, SessionStore, UserStore } from "../../../src/auth/ports";
+import type { AuditLog, NewRefreshToken, NewSession, NewUser, RetentionStore, SessionStore, UserStore } from "../../../src/auth/ports";
 
 export interface StoreHarness {
   users: UserStore;
   sessions: SessionStore;
   audit: AuditLog;
+  retention: RetentionStore;
   close(): Promise<void>;
 }
 
@@ -33,6 +34,7 @@ export function newSession(userId: string, overrides: Partial<NewSession> = {}):
     absoluteExpiresAt: at(60 * 24 * 30),
     userAgent: "jest",
     ip: "127.0.0.1",
+    credentialVersion: 0,
     ...overrides,
   };
 }
@@ -54,7 +56,7 @@ export async function loggedIn(stores: StoreHarness, sessionOverrides: Partial<N
   const user = await stores.users.create(newUser());
   const session = newSession(user.id, sessionOverrides);
   const token = newToken(session.id);
-  await stores.sessions.create(session, token);
+  if (!(await stores.sessions.create(session, token))) throw new Error("loggedIn: session was not created");
   return { user, session, token };
 }
 

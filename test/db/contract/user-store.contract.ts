@@ -1,14 +1,14 @@
 import { isAuthError } from "../../../src/auth/errors";
 import { T0, at, newUser, type GetStores } from "./fixtures";
 
-const PUBLIC_KEYS = ["createdAt", "email", "id", "role"];
+const PUBLIC_KEYS = ["createdAt", "credentialVersion", "email", "id", "role"];
 
 export function userStoreContract(stores: GetStores): void {
   describe("UserStore", () => {
     it("creates a user and returns it without the password hash", async () => {
       const input = newUser();
       const created = await stores().users.create(input);
-      expect(created).toEqual({ id: input.id, email: input.email, role: "USER", createdAt: T0 });
+      expect(created).toEqual({ id: input.id, email: input.email, role: "USER", credentialVersion: 0, createdAt: T0 });
       expect(Object.keys(created).sort()).toEqual(PUBLIC_KEYS);
       expect(await stores().users.findById(input.id)).toEqual(created);
       expect(await stores().users.findByEmail(input.email)).toEqual({ ...created, passwordHash: input.passwordHash });
@@ -53,11 +53,18 @@ export function userStoreContract(stores: GetStores): void {
       expect(await stores().users.setRole("not-a-uuid", "ADMIN", at(5))).toBeNull();
     });
 
-    it("replaces the password hash", async () => {
+    it("rehashes a password only while the credential version is the one it was verified under", async () => {
       const user = await stores().users.create(newUser());
-      await stores().users.setPasswordHash(user.id, "new-hash", at(5));
-      expect(await stores().users.findByEmail(user.email)).toMatchObject({ passwordHash: "new-hash" });
+      await expect(stores().users.rehashPassword(user.id, "upgraded-hash", at(5), 0)).resolves.toBe(true);
+      expect(await stores().users.findByEmail(user.email)).toMatchObject({ passwordHash: "upgraded-hash", credentialVersion: 0 });
+      // A rehash computed from an old password must never overwrite a newer one.
+      await expect(stores().users.rehashPassword(user.id, "stale-hash", at(6), 1)).resolves.toBe(false);
+      expect(await stores().users.findByEmail(user.email)).toMatchObject({ passwordHash: "upgraded-hash" });
+      await expect(stores().users.rehashPassword(newUser().id, "x", at(6), 0)).resolves.toBe(false);
+      await expect(stores().users.rehashPassword("not-a-uuid", "x", at(6), 0)).resolves.toBe(false);
     });
+
+    lastAdminContract(stores);
 
     listContract(stores);
   });
@@ -105,6 +112,46 @@ function listContract(stores: GetStores): void {
       expect(await stores().users.list({ first: 2, after: "not-a-uuid" })).toEqual([]);
       expect(await stores().users.list({ first: 0 })).toEqual([]);
       expect(await stores().users.list({ first: -3, after: mine[2] })).toEqual([]);
+    });
+  });
+}
+
+/** The stores are shared by every test, so each case first makes its own admins the only ones. */
+async function onlyAdmins(stores: GetStores, keep: string[]): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const page = await stores().users.list({ first: 100, after });
+    for (const u of page) if (u.role === "ADMIN" && !keep.includes(u.id)) await stores().users.setRole(u.id, "USER", at(1));
+    if (page.length < 100) return;
+    after = page[page.length - 1]?.id ?? null;
+  }
+}
+
+function lastAdminContract(stores: GetStores): void {
+  describe("setRole never leaves zero ADMINs", () => {
+    it("refuses to demote the only ADMIN with FORBIDDEN / LAST_ADMIN, and changes nothing", async () => {
+      const admin = await stores().users.create(newUser({ role: "ADMIN" }));
+      await onlyAdmins(stores, [admin.id]);
+      const error = await stores().users.setRole(admin.id, "USER", at(2)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "FORBIDDEN", reason: "LAST_ADMIN" });
+      expect((await stores().users.findById(admin.id))?.role).toBe("ADMIN");
+      // Promoting, and re-asserting ADMIN, are always fine.
+      await expect(stores().users.setRole(admin.id, "ADMIN", at(3))).resolves.toMatchObject({ role: "ADMIN" });
+      const second = await stores().users.create(newUser());
+      await stores().users.setRole(second.id, "ADMIN", at(3));
+      await expect(stores().users.setRole(admin.id, "USER", at(4))).resolves.toMatchObject({ role: "USER" });
+    });
+
+    it("two ADMINs demoting each other at once: exactly one demotion wins", async () => {
+      const a = await stores().users.create(newUser({ role: "ADMIN" }));
+      const b = await stores().users.create(newUser({ role: "ADMIN" }));
+      await onlyAdmins(stores, [a.id, b.id]);
+      const results = await Promise.allSettled([stores().users.setRole(a.id, "USER", at(5)), stores().users.setRole(b.id, "USER", at(5))]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(refused?.reason).toMatchObject({ code: "FORBIDDEN", reason: "LAST_ADMIN" });
+      const roles = [(await stores().users.findById(a.id))?.role, (await stores().users.findById(b.id))?.role];
+      expect(roles.sort()).toEqual(["ADMIN", "USER"]);
     });
   });
 }

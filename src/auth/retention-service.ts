@@ -1,0 +1,66 @@
+import type { AuthDeps } from "./deps";
+
+type RetentionDeps = Pick<AuthDeps, "retention" | "clock" | "logger">;
+
+export interface RetentionPolicy {
+  /** Audit events older than this are deleted; 0 keeps them forever. */
+  auditRetentionMs: number;
+  /** Sessions and refresh tokens ended (revoked or expired) longer ago than this are deleted; 0 keeps them. */
+  sessionRetentionMs: number;
+  /** Rows per DELETE: small, so no statement holds locks (or, on PGlite, the event loop) for long. */
+  batchSize: number;
+  /** Upper bound on batches per kind and run; the rest waits for the next run. */
+  maxBatchesPerRun: number;
+}
+
+export interface RetentionReport {
+  sessions: number;
+  refreshTokens: number;
+  auditEvents: number;
+}
+
+/**
+ * Deletes what is kept no longer: audit events past AUDIT_RETENTION, sessions and refresh tokens
+ * ended or expired more than SESSION_RETENTION ago. Only one instance runs it at a time.
+ */
+export class RetentionService {
+  constructor(
+    private readonly deps: RetentionDeps,
+    private readonly policy: RetentionPolicy,
+  ) {}
+
+  /** Null when another instance was already running it. */
+  async run(): Promise<RetentionReport | null> {
+    const now = this.deps.clock.now().getTime();
+    const report: RetentionReport = { sessions: 0, refreshTokens: 0, auditEvents: 0 };
+    const ran = await this.deps.retention.exclusively(async (batches) => {
+      const { sessionRetentionMs, auditRetentionMs } = this.policy;
+      if (sessionRetentionMs > 0) {
+        const cutoff = new Date(now - sessionRetentionMs);
+        // Sessions first: their tokens go with them, leaving fewer single tokens to delete.
+        report.sessions = await this.drain((limit) => batches.deleteSessionsEndedBefore(cutoff, limit));
+        report.refreshTokens = await this.drain((limit) => batches.deleteRefreshTokensEndedBefore(cutoff, limit));
+      }
+      if (auditRetentionMs > 0) {
+        report.auditEvents = await this.drain((limit) => batches.deleteAuditEventsBefore(new Date(now - auditRetentionMs), limit));
+      }
+    });
+    if (!ran) return null;
+    if (report.sessions + report.refreshTokens + report.auditEvents > 0) {
+      this.deps.logger.info({ event: "retention", ...report }, "expired data deleted");
+    }
+    return report;
+  }
+
+  private async drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let batch = 0; batch < this.policy.maxBatchesPerRun; batch++) {
+      const deleted = await deleteBatch(this.policy.batchSize);
+      total += deleted;
+      if (deleted < this.policy.batchSize) break;
+      // Let requests in between batches (PGlite runs every query on the event loop).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
+  }
+}

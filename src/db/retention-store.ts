@@ -1,0 +1,69 @@
+import type { RetentionBatches, RetentionStore } from "../auth/ports";
+import type { Database } from "./database";
+import type { SqlExecutor } from "./sql-driver";
+
+/** Distinct from the migrator's key: retention and migrations may run side by side. */
+const RETENTION_LOCK_KEY = 72707370;
+
+/**
+ * Retention deletes on a connection of their own (SqlDriver), holding a session-level advisory
+ * lock for the whole run: pg_try_advisory_lock never waits, so an instance that finds another
+ * one at work simply skips this round. On PGlite the process owns the database outright.
+ */
+export function sqlRetentionStore(db: Pick<Database, "sql">): RetentionStore {
+  // Advisory locks are re-entrant within one database session, and PGlite is one session for the
+  // whole process: this flag is what excludes a second run inside the same process.
+  let running = false;
+  return {
+    async exclusively(work) {
+      if (running) return false;
+      running = true;
+      try {
+        return await db.sql.withSession(async (session) => {
+          const [row] = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RETENTION_LOCK_KEY]);
+          if (!row?.locked) return false;
+          try {
+            await work(batchesOn(session));
+            return true;
+          } finally {
+            await session.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK_KEY]);
+          }
+        });
+      } finally {
+        running = false;
+      }
+    },
+  };
+}
+
+/*
+ * Each DELETE takes at most `limit` rows through an indexed sub-select. Cutoffs travel as ISO
+ * text cast to timestamptz, so no driver's Date serialization (or session time zone) is involved.
+ * expires_at never exceeds absolute_expires_at, so "expired" needs only the idle expiry.
+ */
+function batchesOn(sql: SqlExecutor): RetentionBatches {
+  const deleted = async (statement: string, cutoff: Date, limit: number) => {
+    const [row] = await sql.query<{ n: number }>(`WITH d AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM d`, [cutoff.toISOString(), limit]);
+    return row?.n ?? 0;
+  };
+  return {
+    deleteAuditEventsBefore: (cutoff, limit) =>
+      deleted(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE created_at < $1::timestamptz LIMIT $2)`, cutoff, limit),
+    deleteSessionsEndedBefore: (cutoff, limit) =>
+      deleted(
+        `DELETE FROM sessions WHERE id IN (
+           SELECT id FROM sessions WHERE revoked_at < $1::timestamptz
+           UNION SELECT id FROM sessions WHERE expires_at < $1::timestamptz LIMIT $2)`,
+        cutoff,
+        limit,
+      ),
+    deleteRefreshTokensEndedBefore: (cutoff, limit) =>
+      deleted(
+        `DELETE FROM refresh_tokens WHERE id IN (
+           SELECT id FROM refresh_tokens WHERE revoked_at < $1::timestamptz
+           UNION SELECT id FROM refresh_tokens WHERE expires_at < $1::timestamptz LIMIT $2)`,
+        cutoff,
+        limit,
+      ),
+  };
+}

@@ -1,0 +1,33 @@
+import type { AuditEvent, AuditEventType, AuditLog } from "../../../src/auth";
+
+export class MemoryAuditLog implements AuditLog {
+  events: AuditEvent[] = [];
+
+  async record(event: AuditEvent): Promise<void> {
+    if (this.events.some((e) => e.id === event.id)) throw new Error("duplicate audit event id");
+    this.events.push({ ...event, detail: event.detail ? { ...event.detail } : null });
+  }
+
+  async recordOrCount(event: AuditEvent, count: number): Promise<void> {
+    const existing = this.events.find((e) => e.id === event.id);
+    if (!existing) {
+      this.events.push({ ...event, detail: { ...event.detail, count } });
+      return;
+    }
+    const previous = existing.detail?.count;
+    existing.detail = { ...existing.detail, count: (typeof previous === "number" ? previous : 0) + count };
+  }
+
+  async list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }) {
+    const sorted = this.events
+      .filter((e) => (page.userId ? e.userId === page.userId : true) && (page.type ? e.type === page.type : true))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+    let start = 0;
+    if (page.after) {
+      const index = sorted.findIndex((e) => e.id === page.after);
+      if (index < 0) return [];
+      start = index + 1;
+    }
+    return sorted.slice(start, start + page.first);
+  }
+}

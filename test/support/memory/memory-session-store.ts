@@ -1,0 +1,146 @@
+import {
+  isSessionLive,
+  type LockedRefreshToken,
+  type NewRefreshToken,
+  type NewSession,
+  type PasswordChange,
+  type RefreshTokenRecord,
+  type RotationTransaction,
+  type SessionRecord,
+  type SessionState,
+  type SessionStore,
+  type UserRecord,
+} from "../../../src/auth";
+import type { MemoryUserStore } from "./memory-user-store";
+
+type SessionRow = SessionRecord & { revokedReason: string | null };
+
+export class MemorySessionStore implements SessionStore {
+  sessions = new Map<string, SessionRow>();
+  tokens = new Map<string, RefreshTokenRecord>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly users: MemoryUserStore) {}
+
+  async create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean> {
+    // Same constraints as the database, checked before any write so a failure leaves nothing behind.
+    if (this.sessions.has(session.id) || this.tokens.has(firstToken.id)) throw new Error("duplicate id");
+    const user = this.users.rows.get(session.userId);
+    if (!user) throw new Error("unknown user");
+    if (this.hashTaken(firstToken.tokenHash)) throw new Error("duplicate token hash");
+    if (user.credentialVersion !== session.credentialVersion) return false;
+    this.sessions.set(session.id, { ...session, revokedAt: null, revokedReason: null });
+    this.tokens.set(firstToken.id, { ...firstToken, rotatedAt: null, revokedAt: null });
+    return true;
+  }
+
+  /** One global queue stands in for the row lock; a throw restores the pre-transaction copy. */
+  withLockedRefreshToken<T>(
+    tokenHash: string,
+    work: (locked: LockedRefreshToken | null, tx: RotationTransaction) => Promise<T>,
+  ): Promise<T> {
+    const run = async () => {
+      const snapshot = this.snapshot();
+      try {
+        const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
+        const session = token ? this.sessions.get(token.sessionId) : undefined;
+        const user = session ? await this.users.findById(session.userId) : null;
+        const locked = token && session && user ? { token: { ...token }, session: strip(session), user } : null;
+        return await work(locked, this.rotationTx());
+      } catch (error) {
+        this.restore(snapshot);
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async findState(sessionId: string): Promise<SessionState | null> {
+    const session = this.sessions.get(sessionId);
+    const user = session ? await this.users.findById(session.userId) : null;
+    return session && user ? { session: strip(session), user } : null;
+  }
+  async findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
+    const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
+    const session = token ? this.sessions.get(token.sessionId) : undefined;
+    return session ? strip(session) : null;
+  }
+  async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
+    const user = await this.users.findById(userId);
+    if (!user) return [];
+    return [...this.sessions.values()]
+      .filter((s) => isSessionLive(s, user, now))
+      .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime() || b.id.localeCompare(a.id))
+      .map(strip);
+  }
+  async revoke(sessionId: string, userId: string, at: Date, reason: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.userId !== userId || session.revokedAt) return false;
+    this.revokeNow(sessionId, at, reason);
+    return true;
+  }
+  async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {
+    const targets = [...this.sessions.values()].filter(
+      (s) => s.userId === userId && s.revokedAt === null && s.id !== exceptSessionId,
+    );
+    for (const s of targets) this.revokeNow(s.id, at, reason);
+    return targets.length;
+  }
+
+  /** MemoryUserStore.changePassword's session half; null (nothing written) when `keep` is not live. */
+  rekeyForPasswordChange(change: PasswordChange, user: UserRecord, credentialVersion: number): number | null {
+    const keep = this.sessions.get(change.keep.sessionId);
+    if (!keep || !isSessionLive(keep, user, change.at)) return null;
+    if (this.hashTaken(change.keep.token.tokenHash)) throw new Error("duplicate token hash");
+    const others = [...this.sessions.values()].filter((s) => s.userId === user.id && s.revokedAt === null && s.id !== keep.id);
+    for (const s of others) this.revokeNow(s.id, change.at, "password_changed");
+    for (const t of this.tokens.values()) if (t.sessionId === keep.id && !t.revokedAt) t.revokedAt = change.at;
+    this.tokens.set(change.keep.token.id, { ...change.keep.token, rotatedAt: null, revokedAt: null });
+    Object.assign(keep, { lastUsedAt: change.at, expiresAt: change.keep.token.expiresAt, credentialVersion });
+    return others.length;
+  }
+
+  private hashTaken(tokenHash: string): boolean {
+    return [...this.tokens.values()].some((t) => t.tokenHash === tokenHash);
+  }
+
+  private revokeNow(sessionId: string, at: Date, reason: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session && !session.revokedAt) Object.assign(session, { revokedAt: at, revokedReason: reason });
+    for (const t of this.tokens.values()) if (t.sessionId === sessionId && !t.revokedAt) t.revokedAt = at;
+  }
+
+  private rotationTx(): RotationTransaction {
+    return {
+      insertToken: async (token) => {
+        if (this.tokens.has(token.id) || this.hashTaken(token.tokenHash)) throw new Error("duplicate refresh token");
+        this.tokens.set(token.id, { ...token, rotatedAt: null, revokedAt: null });
+      },
+      markRotated: async (tokenId, at) => {
+        const token = this.tokens.get(tokenId);
+        if (token) token.rotatedAt = at;
+      },
+      touchSession: async (sessionId, update) => {
+        const session = this.sessions.get(sessionId);
+        if (session) Object.assign(session, update);
+      },
+      revokeSession: async (sessionId, at, reason) => this.revokeNow(sessionId, at, reason),
+    };
+  }
+
+  private snapshot() {
+    const clone = <V extends object>(m: Map<string, V>) => new Map([...m].map(([k, v]) => [k, { ...v }]));
+    return { sessions: clone(this.sessions), tokens: clone(this.tokens) };
+  }
+  private restore(s: ReturnType<MemorySessionStore["snapshot"]>): void {
+    this.sessions = s.sessions;
+    this.tokens = s.tokens;
+  }
+}
+
+function strip(s: SessionRow): SessionRecord {
+  const { revokedReason: _reason, ...rest } = s;
+  return { ...rest };
+}
