@@ -121,7 +121,7 @@ export class MemorySessionStore implements SessionStore {
   }
   async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
     return [...this.sessions.values()]
-      .filter((s) => s.userId === userId && s.revokedAt === null && s.expiresAt > now)
+      .filter((s) => s.userId === userId && s.revokedAt === null && s.expiresAt > now && s.absoluteExpiresAt > now)
       .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime())
       .map(strip);
   }
