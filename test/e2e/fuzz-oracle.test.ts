@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { makeExecutableSchema } from "@graphql-tools/schema";
+import { OperationTypeNode } from "graphql";
 import { buildSchema, loadTypeDefs } from "../../src/graphql";
 import { authDirectiveTransformer } from "../../src/graphql/directives";
 import {
@@ -35,8 +36,8 @@ const ME = { data: { me: { id: "u1", email: "u@example.com" } } };
 
 describe("fuzz oracle: guarded root fields", () => {
   it("come from the schema's policies: every non-@public root field, and nothing public", () => {
-    expect([...(oracle.guarded.get("query" as never) ?? [])].sort()).toEqual(["auditEvents", "me", "sessions", "users"]);
-    const mutations = oracle.guarded.get("mutation" as never) ?? new Set();
+    expect([...(oracle.guarded.get(OperationTypeNode.QUERY) ?? [])].sort()).toEqual(["auditEvents", "me", "sessions", "users"]);
+    const mutations = oracle.guarded.get(OperationTypeNode.MUTATION) ?? new Set();
     expect([...mutations].sort()).toEqual(["changePassword", "logoutAll", "revokeSession", "setUserRole"]);
   });
 
@@ -44,7 +45,7 @@ describe("fuzz oracle: guarded root fields", () => {
     const extended = authDirectiveTransformer(
       makeExecutableSchema({ typeDefs: [loadTypeDefs(), "extend type Query { secret: String @auth open: String @public bare: String }"] }),
     );
-    const query = guardedRootFields(extended).get("query" as never);
+    const query = guardedRootFields(extended).get(OperationTypeNode.QUERY);
     expect(query?.has("secret")).toBe(true);
     expect(query?.has("bare")).toBe(true); // no policy: denied to everyone
     expect(query?.has("open")).toBe(false);
