@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { createStores, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 
 describe("parseDatabaseUrl", () => {
   it.each([
@@ -63,9 +64,7 @@ describe("openDatabase on PGlite", () => {
   });
 });
 
-const describePostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-
-describePostgres("openDatabase on PostgreSQL (skipped unless TEST_DATABASE_URL is set)", () => {
+describeWithPostgres("openDatabase on PostgreSQL", () => {
   it("pings a live server and tolerates a second close", async () => {
     const fresh = await createTestDatabase();
     const db = await openDatabase(fresh.url);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { migrate, openDatabase, type Database } from "../../src/db";
 import { findProjectRoot } from "../../src/project-root";
 import { createTestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 
 const ROOT = findProjectRoot(__dirname);
 const MIGRATIONS = path.join(ROOT, "prisma", "migrations");
@@ -134,10 +135,10 @@ function migratorSuite(name: string, fresh: () => Promise<Fresh>): void {
 
 migratorSuite("PGlite (memory)", freshPglite);
 
-if (process.env.TEST_DATABASE_URL) {
+describeWithPostgres("migrate() on PostgreSQL", () => {
   migratorSuite("PostgreSQL", freshPostgres);
 
-  describe("migrate() on PostgreSQL from two instances", () => {
+  describe("from two instances", () => {
     it("lets both start at once: the advisory lock makes one apply and the other skip", async () => {
       const target = await freshPostgres();
       const [a, b] = await Promise.all([openDatabase(target.url), openDatabase(target.url)]);
@@ -153,11 +154,7 @@ if (process.env.TEST_DATABASE_URL) {
       }
     });
   });
-} else {
-  describe.skip("migrate() on PostgreSQL — SKIPPED, set TEST_DATABASE_URL to run", () => {
-    it("applies, verifies and locks on PostgreSQL", () => undefined);
-  });
-}
+});
 
 describe("migrations directory", () => {
   it("is found from compiled output too (dist/src/db walks up to package.json)", () => {

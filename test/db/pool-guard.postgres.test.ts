@@ -1,9 +1,8 @@
 import { Client } from "pg";
 import { type Database, isDatabaseUnavailable, openDatabase } from "../../src/db";
-import { createOwnPostgres, findPostgresBin, type OwnPostgres } from "../support/own-postgres";
+import { createOwnPostgres, type OwnPostgres } from "../support/own-postgres";
+import { describeWithPostgresBinaries } from "../support/services";
 import { caught } from "../support/capture";
-
-const bin = findPostgresBin();
 
 /** Rejects if `work` has not settled within `ms`: a pool that lost its slots waits forever. */
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -27,12 +26,11 @@ async function backendPid(tx: Pick<Tx, "$queryRaw">): Promise<number> {
  * server never recovers from an outage without a restart. The cluster is this file's own, so its
  * backends can be terminated and stopped (SIGSTOP) at will.
  */
-(bin ? describe : describe.skip)("pg pool guard (PostgreSQL started by this test)", () => {
+describeWithPostgresBinaries("pg pool guard (PostgreSQL started by this test)", (bin) => {
   let pg: OwnPostgres;
   let admin: Client;
 
   beforeAll(async () => {
-    if (!bin) return;
     pg = await createOwnPostgres(bin);
     await pg.start();
     admin = new Client({ connectionString: pg.url });

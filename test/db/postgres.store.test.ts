@@ -1,8 +1,9 @@
 import { createStores, migrate, openDatabase } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 import { describeStoreContract } from "./store-contract";
 
-if (process.env.TEST_DATABASE_URL) {
+describeWithPostgres("store contract on PostgreSQL", () => {
   describeStoreContract("Prisma on PostgreSQL", async () => {
     const fresh = await createTestDatabase();
     const db = await openDatabase(fresh.url);
@@ -15,8 +16,4 @@ if (process.env.TEST_DATABASE_URL) {
       },
     };
   });
-} else {
-  describe.skip("store contract: Prisma on PostgreSQL — SKIPPED, set TEST_DATABASE_URL to run", () => {
-    it("runs the store contract against PostgreSQL", () => undefined);
-  });
-}
+});

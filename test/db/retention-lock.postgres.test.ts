@@ -1,9 +1,8 @@
 import { migrate, openDatabase, sqlRetentionStore, type Database } from "../../src/db";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 
-const run = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-
-run("retention on PostgreSQL: one instance at a time (advisory lock)", () => {
+describeWithPostgres("retention on PostgreSQL: one instance at a time (advisory lock)", () => {
   let fresh: TestDatabase;
   let a: Database;
   let b: Database;

@@ -4,6 +4,7 @@ import { AuthError } from "../../src/auth";
 import { type Database, isDatabaseUnavailable, migrate, openDatabase, toServiceUnavailable } from "../../src/db";
 import { type FakeBehaviour, freePort, startFakePostgres } from "../support/fake-postgres";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 import { caught } from "../support/capture";
 
 function expectUnavailable(error: unknown): void {
@@ -131,7 +132,7 @@ describe("toServiceUnavailable: errors captured from an unreachable database", (
   });
 });
 
-(process.env.TEST_DATABASE_URL ? describe : describe.skip)("toServiceUnavailable: sessions ended by PostgreSQL", () => {
+describeWithPostgres("toServiceUnavailable: sessions ended by PostgreSQL", () => {
   let fresh: TestDatabase;
   let db: Database;
   let admin: Pool;

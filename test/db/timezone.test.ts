@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { Client } from "pg";
 import { findProjectRoot } from "../../src/project-root";
 import { createTestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 
 const ROOT = findProjectRoot(__dirname);
 const SCRIPT = path.join(__dirname, "fixtures", "timezone-roundtrip.ts");
@@ -38,15 +39,13 @@ async function setDatabaseZone(url: string, zone: string): Promise<void> {
   }
 }
 
-const CASES = [
+const PGLITE_CASES = [
   { backend: "PGlite", tz: "Asia/Kolkata", serverTz: "default" },
   { backend: "PGlite", tz: "America/New_York", serverTz: "default" },
-  ...(process.env.TEST_DATABASE_URL
-    ? [
-        { backend: "PostgreSQL", tz: "Asia/Kolkata", serverTz: "default" },
-        { backend: "PostgreSQL", tz: "America/New_York", serverTz: "Asia/Kolkata" },
-      ]
-    : []),
+];
+const POSTGRES_CASES = [
+  { backend: "PostgreSQL", tz: "Asia/Kolkata", serverTz: "default" },
+  { backend: "PostgreSQL", tz: "America/New_York", serverTz: "Asia/Kolkata" },
 ];
 
 const session = { createdAt: T, lastUsedAt: T, expiresAt: LATER, absoluteExpiresAt: LATER, revokedAt: LATER };
@@ -61,25 +60,30 @@ const rotation = {
   session: { createdAt: T, lastUsedAt: LATER, expiresAt: LATEST, absoluteExpiresAt: LATER, revokedAt: LATEST },
 };
 
-describe.each(CASES)("dates on $backend with TZ=$tz, server zone $serverTz", ({ backend, tz, serverTz }) => {
-  it("come back as the exact instants stored", async () => {
-    const fresh = backend === "PostgreSQL" ? await createTestDatabase() : { url: "pglite:memory", drop: async () => undefined };
-    let result: unknown;
-    try {
-      if (serverTz !== "default") await setDatabaseZone(fresh.url, serverTz);
-      result = await roundTrip(fresh.url, tz);
-    } finally {
-      await fresh.drop();
-    }
-    expect(result).toMatchObject({
-      created: { ...session, revokedAt: null },
-      state: { session, user: { createdAt: T } },
-      locked: { token: { createdAt: T, expiresAt: LATER, revokedAt: LATER }, session },
-      listed: [{ createdAt: T }],
-      byEmail: { createdAt: T, passwordHash: "h" },
-      byId: { createdAt: T },
-      bySession: session,
-      rotation,
-    });
-  }, 60_000);
-});
+function describeRoundTrips(cases: typeof PGLITE_CASES): void {
+  describe.each(cases)("dates on $backend with TZ=$tz, server zone $serverTz", ({ backend, tz, serverTz }) => {
+    it("come back as the exact instants stored", async () => {
+      const fresh = backend === "PostgreSQL" ? await createTestDatabase() : { url: "pglite:memory", drop: async () => undefined };
+      let result: unknown;
+      try {
+        if (serverTz !== "default") await setDatabaseZone(fresh.url, serverTz);
+        result = await roundTrip(fresh.url, tz);
+      } finally {
+        await fresh.drop();
+      }
+      expect(result).toMatchObject({
+        created: { ...session, revokedAt: null },
+        state: { session, user: { createdAt: T } },
+        locked: { token: { createdAt: T, expiresAt: LATER, revokedAt: LATER }, session },
+        listed: [{ createdAt: T }],
+        byEmail: { createdAt: T, passwordHash: "h" },
+        byId: { createdAt: T },
+        bySession: session,
+        rotation,
+      });
+    }, 60_000);
+  });
+}
+
+describeRoundTrips(PGLITE_CASES);
+describeWithPostgres("dates on PostgreSQL", () => describeRoundTrips(POSTGRES_CASES));

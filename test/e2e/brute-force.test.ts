@@ -3,39 +3,43 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/db";
+import { describeWithRedis, testRedisUrl } from "../support/services";
 import { login, type Pair, PAIR_FIELDS, signup, startServer, type TestServer, withServer } from "../support/server";
 
 const PASSWORD = "correct horse battery";
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const loginFrom = (server: TestServer, xff: string, email: string, password: string) =>
   server.gql<{ login: Pair }>(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email, password } }, { headers: { "x-forwarded-for": xff } });
 const codeOf = (res: { body: { errors?: Array<{ extensions?: Record<string, unknown> }> } }) => res.body.errors?.[0]?.extensions?.code ?? "OK";
 const tally = (codes: unknown[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [String(c)]: (acc[String(c)] ?? 0) + 1 }), {});
 
-describe.each([
-  ["in memory", {}],
-  ["in Redis", { REDIS_URL, REDIS_KEY_PREFIX: `test:${randomUUID()}` }],
-])("concurrent guessing, budgets %s (real argon2)", (_store, storeEnv) => {
-  it("60 wrong guesses and the right password at once: at most the budget of 5 is evaluated", async () => {
-    await withServer({ env: { ...storeEnv, RATE_LIMIT_LOGIN_FAILURES: "5" } }, async (server) => {
-      await signup(server, "target@example.com");
-      const attempts = Array.from({ length: 61 }, (_, i) => login(server, "target@example.com", i === 60 ? PASSWORD : `guess number ${i}`));
-      const codes = tally((await Promise.all(attempts)).map(codeOf));
-      expect((codes.INVALID_CREDENTIALS ?? 0) + (codes.OK ?? 0)).toBeLessThanOrEqual(5);
-      expect(codes.TOO_MANY_REQUESTS).toBeGreaterThanOrEqual(56);
+function describeConcurrentGuessing(store: string, storeEnv: () => Record<string, string>): void {
+  describe(`concurrent guessing, budgets ${store} (real argon2)`, () => {
+    it("60 wrong guesses and the right password at once: at most the budget of 5 is evaluated", async () => {
+      await withServer({ env: { ...storeEnv(), RATE_LIMIT_LOGIN_FAILURES: "5" } }, async (server) => {
+        await signup(server, "target@example.com");
+        const attempts = Array.from({ length: 61 }, (_, i) => login(server, "target@example.com", i === 60 ? PASSWORD : `guess number ${i}`));
+        const codes = tally((await Promise.all(attempts)).map(codeOf));
+        expect((codes.INVALID_CREDENTIALS ?? 0) + (codes.OK ?? 0)).toBeLessThanOrEqual(5);
+        expect(codes.TOO_MANY_REQUESTS).toBeGreaterThanOrEqual(56);
+      });
     });
-  });
 
-  it("changePassword's current-password check holds the same line under 30 concurrent guesses", async () => {
-    await withServer({ env: { ...storeEnv, RATE_LIMIT_LOGIN_FAILURES: "5" } }, async (server) => {
-      const pair = await signup(server, "stolen-token@example.com");
-      const guess = (currentPassword: string) =>
-        server.gql(`mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ${PAIR_FIELDS} } }`, { i: { currentPassword, newPassword: "taken over account" } }, { token: pair.accessToken });
-      const codes = tally((await Promise.all(Array.from({ length: 30 }, (_, i) => guess(`guess number ${i}`)))).map(codeOf));
-      expect(codes).toEqual({ INVALID_CREDENTIALS: 5, TOO_MANY_REQUESTS: 25 });
+    it("changePassword's current-password check holds the same line under 30 concurrent guesses", async () => {
+      await withServer({ env: { ...storeEnv(), RATE_LIMIT_LOGIN_FAILURES: "5" } }, async (server) => {
+        const pair = await signup(server, "stolen-token@example.com");
+        const guess = (currentPassword: string) =>
+          server.gql(`mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ${PAIR_FIELDS} } }`, { i: { currentPassword, newPassword: "taken over account" } }, { token: pair.accessToken });
+        const codes = tally((await Promise.all(Array.from({ length: 30 }, (_, i) => guess(`guess number ${i}`)))).map(codeOf));
+        expect(codes).toEqual({ INVALID_CREDENTIALS: 5, TOO_MANY_REQUESTS: 25 });
+      });
     });
   });
+}
+
+describeConcurrentGuessing("in memory", () => ({}));
+describeWithRedis("concurrent guessing with budgets in Redis", () => {
+  describeConcurrentGuessing("in Redis", () => ({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${randomUUID()}` }));
 });
 
 describe("rate-limit keys from a trusted proxy", () => {

@@ -1,10 +1,7 @@
 import { createTestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 import { describeCredentialRaces } from "./credential-races";
 
-if (process.env.TEST_DATABASE_URL) {
+describeWithPostgres("credential races on PostgreSQL", () => {
   describeCredentialRaces("PostgreSQL", () => createTestDatabase());
-} else {
-  describe.skip("credential races on PostgreSQL: SKIPPED, set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres to run", () => {
-    it.skip("needs TEST_DATABASE_URL", () => undefined);
-  });
-}
+});

@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { hashRefreshToken } from "../../src/auth";
-import { createOwnPostgres, findPostgresBin, type OwnPostgres } from "../support/own-postgres";
+import { createOwnPostgres, type OwnPostgres } from "../support/own-postgres";
+import { describeWithPostgresBinaries } from "../support/services";
 import { type GqlResponse, login, onlyError, type Pair, refresh, signup, startServer, type TestServer } from "../support/server";
 
 const ME = "{ me { id email } }";
@@ -29,21 +30,18 @@ interface TokenRow {
   children: number;
 }
 
-const bin = findPostgresBin();
-
 /**
  * A PostgreSQL cluster owned by this file is stopped and restarted under a running server: requests
  * fail fast with SERVICE_UNAVAILABLE, the process stays up, and the same process serves again once
  * the database is back. A rotation interrupted inside its transaction never leaves a token half
  * rotated (rotated without its child, or the reverse).
  */
-(bin ? describe : describe.skip)("database outage (PostgreSQL started and stopped by this test)", () => {
+describeWithPostgresBinaries("database outage (PostgreSQL started and stopped by this test)", (bin) => {
   let pg: OwnPostgres;
   let server: TestServer;
   let admin: Client | undefined;
 
   beforeAll(async () => {
-    if (!bin) return;
     pg = await createOwnPostgres(bin);
     await pg.start();
     server = await startServer({ databaseUrl: pg.url });

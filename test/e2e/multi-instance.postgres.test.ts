@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
 import { login, onlyError, type Pair, signup, startServer, type TestServer } from "../support/server";
 
 const ME = "{ me { id role } }";
@@ -9,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Two server instances on one PostgreSQL database: a role change or revocation made through
  * one is enforced by the other within the 1 s session-cache bound.
  */
-(process.env.TEST_DATABASE_URL ? describe : describe.skip)("two instances sharing PostgreSQL", () => {
+describeWithPostgres("two instances sharing PostgreSQL", () => {
   let db: TestDatabase;
   let a: TestServer;
   let b: TestServer;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { login, signup, startServer, type TestServer, withServer } from "../support/server";
+import { describeWithRedis, testRedisUrl } from "../support/services";
 
 const PASSWORD = "correct horse battery";
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TIGHT = { RATE_LIMIT_LOGIN_FAILURES: "5", RATE_LIMIT_LOGIN_IP: "100" };
 
 /** One document, `n` aliased login fields: executed serially, each one a separate attempt. */
@@ -80,9 +80,9 @@ describe("behind a trusted proxy", () => {
   });
 });
 
-describe("limits shared through Redis", () => {
+describeWithRedis("limits shared through Redis", () => {
   it("two instances with one REDIS_URL share the failure budget", async () => {
-    const env = { ...TIGHT, REDIS_URL, REDIS_KEY_PREFIX: `test:${randomUUID()}` };
+    const env = { ...TIGHT, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${randomUUID()}` };
     const a = await startServer({ env });
     const b = await startServer({ env, databaseUrl: "pglite:memory" });
     try {
@@ -97,8 +97,10 @@ describe("limits shared through Redis", () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+});
 
-  it("with Redis unreachable, login fails closed with SERVICE_UNAVAILABLE and the server stays up", async () => {
+describe("limits with Redis unreachable", () => {
+  it("login fails closed with SERVICE_UNAVAILABLE and the server stays up", async () => {
     await withServer({ env: { ...TIGHT, REDIS_URL: "redis://127.0.0.1:1" } }, async (server) => {
       const pair = await signup(server, "noredis@example.com");
       const res = await login(server, "noredis@example.com");

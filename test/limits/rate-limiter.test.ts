@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createRateLimiter, type RateLimiterHandle, type RateLimitPolicy } from "../../src/limits";
+import { describeWithRedis, testRedisUrl } from "../support/services";
 
 const POLICY: RateLimitPolicy = {
   login_failures: { points: 3, windowSeconds: 900 },
@@ -8,7 +9,6 @@ const POLICY: RateLimitPolicy = {
   signup_ip: { points: 1, windowSeconds: 3600 },
   refresh_ip: { points: 5, windowSeconds: 60 },
 };
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 async function code(work: Promise<unknown>): Promise<{ code?: string; retryAfter?: number } | "ok"> {
   try {
@@ -24,7 +24,7 @@ function limiterContract(name: string, open: () => RateLimiterHandle) {
     let handle: RateLimiterHandle;
     beforeAll(async () => {
       handle = open();
-      expect(await handle.ready()).toBe(true);
+      if (!(await handle.ready())) throw new Error(`rate limiter ${name}: its store does not answer (is TEST_REDIS_URL's Redis running?)`);
     });
     afterAll(() => handle.close());
     const key = () => randomUUID();
@@ -69,13 +69,13 @@ function limiterContract(name: string, open: () => RateLimiterHandle) {
 }
 
 limiterContract("in memory", () => createRateLimiter(POLICY, { redisUrl: null, keyPrefix: "unused" }));
-limiterContract("Redis", () => createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: `test:${randomUUID()}` }));
+describeWithRedis("rate limiter on Redis", () => {
+  limiterContract("Redis", () => createRateLimiter(POLICY, { redisUrl: testRedisUrl(), keyPrefix: `test:${randomUUID()}` }));
 
-describe("rate limiter: Redis shared between instances", () => {
   it("two handles with one prefix share one budget", async () => {
     const prefix = `test:${randomUUID()}`;
-    const a = createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: prefix });
-    const b = createRateLimiter(POLICY, { redisUrl: REDIS_URL, keyPrefix: prefix });
+    const a = createRateLimiter(POLICY, { redisUrl: testRedisUrl(), keyPrefix: prefix });
+    const b = createRateLimiter(POLICY, { redisUrl: testRedisUrl(), keyPrefix: prefix });
     try {
       expect([await a.ready(), await b.ready()]).toEqual([true, true]);
       await a.limiter.consume("login_ip", "203.0.113.1");
@@ -85,7 +85,9 @@ describe("rate limiter: Redis shared between instances", () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+});
 
+describe("rate limiter: Redis unreachable (no Redis needed)", () => {
   it("an unreachable Redis fails fast with a store error, not a limit decision", async () => {
     const down = createRateLimiter(POLICY, { redisUrl: "redis://127.0.0.1:1", keyPrefix: "x" });
     try {

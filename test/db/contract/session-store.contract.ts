@@ -44,6 +44,20 @@ export function sessionStoreContract(stores: GetStores): void {
       expect(active[0]).toEqual({ ...newer, revokedAt: null });
     });
 
+    // The absolute expiry ends a session whatever its idle expiry says (refresh refuses it from
+    // then on), so `sessions` must not show the user a device that can no longer act for them.
+    it("lists no session past its absolute expiry, even while its idle expiry is still ahead", async () => {
+      const { user, session: capped } = await loggedIn(stores(), { lastUsedAt: at(2), expiresAt: at(60), absoluteExpiresAt: at(30) });
+      const uncapped = newSession(user.id, { lastUsedAt: at(1), expiresAt: at(60), absoluteExpiresAt: at(90) });
+      await stores().sessions.create(uncapped, newToken(uncapped.id));
+      const listed = async (minutes: number) => (await stores().sessions.listActive(user.id, at(minutes))).map((s) => s.id);
+
+      expect(await listed(29)).toEqual([capped.id, uncapped.id]);
+      expect(await listed(30)).toEqual([uncapped.id]); // the absolute expiry instant itself is past
+      expect(await listed(45)).toEqual([uncapped.id]);
+      expect(await listed(60)).toEqual([]);
+    });
+
     revokeContract(stores);
   });
 }
