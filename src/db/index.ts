@@ -6,6 +6,7 @@ import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaUserStore } from "./prisma-user-store";
 
 export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
+export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
