@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdir, realpath } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import { DataDirInUseError, type LockHolder } from "./data-dir-in-use-error";
+import { DataDirInUseError } from "./data-dir-in-use-error";
 import { closeOnce } from "./lifecycle";
-import { type CreatedLock, createExclusive, errorCode, type LockRecord, readSnapshot, removeIfUnchanged } from "./lock-file";
-import { judgeLock } from "./lock-verdict";
+import { type CreatedLock, createExclusive, errorCode, type LockRecord, readBootId, readSnapshot, removeIfUnchanged } from "./lock-file";
+import { judgeLock, sameMachine, type Self } from "./lock-verdict";
 
 const DEFAULT_STALE_AFTER_MS = 30_000;
 const DEFAULT_REFRESH_EVERY_MS = 10_000;
@@ -33,7 +33,7 @@ export interface DataDirLock {
 interface Attempt {
   lockPath: string;
   record: LockRecord;
-  self: LockHolder;
+  self: Self;
   staleAfterMs: number;
 }
 
@@ -49,8 +49,8 @@ const held = new Set<string>();
 export async function acquireDataDirLock(dataDir: string, options: DataDirLockOptions = {}): Promise<DataDirLock> {
   const dir = await canonicalDataDir(dataDir);
   const lockPath = `${dir}.lock`;
-  const self: LockHolder = { pid: process.pid, hostname: hostname() };
-  if (held.has(lockPath)) throw new DataDirInUseError(dir, lockPath, self, true, options.databaseUrl);
+  const self: Self = { pid: process.pid, hostname: hostname(), bootId: await readBootId() };
+  if (held.has(lockPath)) throw new DataDirInUseError(dir, lockPath, { pid: self.pid, hostname: self.hostname }, true, options.databaseUrl);
   // Set in the same tick as the check, so concurrent opens in this process cannot both pass it.
   held.add(lockPath);
   try {
@@ -74,8 +74,9 @@ async function take(attempt: Attempt, dir: string, databaseUrl: string | undefin
     const existing = await readSnapshot(lockPath);
     if (existing === null) continue; // released between our create and our read
     if (judgeLock(existing, self, Date.now(), attempt.staleAfterMs) === "held") {
-      const holder = existing.record && { pid: existing.record.pid, hostname: existing.record.hostname };
-      throw new DataDirInUseError(dir, lockPath, holder, holder === null || holder.hostname === self.hostname, databaseUrl);
+      const { record: owner } = existing;
+      const holder = owner && { pid: owner.pid, hostname: owner.hostname };
+      throw new DataDirInUseError(dir, lockPath, holder, owner === null || sameMachine(owner, self), databaseUrl);
     }
     const outcome = await withTakeoverGuard(attempt, () => removeIfUnchanged(lockPath, existing));
     if (outcome === "busy") await delay(RETRY_DELAY_MS);

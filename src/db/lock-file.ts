@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type FileHandle, link, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, link, open, readFile, rename, unlink } from "node:fs/promises";
 
 /** Who holds a lock file: written once at creation, never rewritten (only its mtime moves). */
 export interface LockRecord {
   pid: number;
   hostname: string;
+  /** The kernel's boot id (Linux), so a pid from before a reboot, or from another machine of the same name, is not trusted. */
+  bootId: string | null;
   startedAt: string;
   /** Unique per acquisition, so a restarted process with the same pid is still told apart. */
   token: string;
@@ -27,10 +29,10 @@ export function parseRecord(text: string): LockRecord | null {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return null;
-    const { pid, hostname, startedAt, token } = value as Record<string, unknown>;
+    const { pid, hostname, bootId, startedAt, token } = value as Record<string, unknown>;
     if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) return null;
     if (typeof hostname !== "string" || typeof startedAt !== "string" || typeof token !== "string") return null;
-    return { pid, hostname, startedAt, token };
+    return { pid, hostname, bootId: typeof bootId === "string" ? bootId : null, startedAt, token };
   } catch {
     return null;
   }
@@ -109,6 +111,15 @@ export async function removeIfUnchanged(path: string, judged: Pick<LockSnapshot,
   });
   await unlink(aside);
   return false;
+}
+
+/** Linux's per-boot random id; null where there is none (pids are then trusted on the hostname alone). */
+export async function readBootId(): Promise<string | null> {
+  try {
+    return (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 /** Signal 0 checks existence only. EPERM means it exists but belongs to another user: alive. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +12,8 @@ import { findProjectRoot } from "../../src/project-root";
 
 const HOST = os.hostname();
 const OTHER_HOST = "elsewhere.invalid";
+const BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id";
+const BOOT_ID = existsSync(BOOT_ID_FILE) ? readFileSync(BOOT_ID_FILE, "utf8").trim() : null;
 const CONTENDER = path.join(__dirname, "fixtures", "lock-contender.ts");
 const CONTENDERS = 6;
 const ROUNDS = 4;
@@ -19,6 +21,7 @@ const ROUNDS = 4;
 interface Planted {
   pid?: number;
   hostname?: string;
+  bootId?: string | null;
   /** How long ago the file was last touched. */
   ageMs?: number;
   /** Raw contents instead of a record (a torn or half-written lock). */
@@ -27,7 +30,13 @@ interface Planted {
 
 /** A lock file as another process would have left it. */
 async function plant(lockPath: string, planted: Planted = {}): Promise<string> {
-  const record = { pid: planted.pid ?? process.ppid, hostname: planted.hostname ?? HOST, startedAt: new Date().toISOString(), token: randomUUID() };
+  const record = {
+    pid: planted.pid ?? process.ppid,
+    hostname: planted.hostname ?? HOST,
+    bootId: planted.bootId === undefined ? BOOT_ID : planted.bootId,
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+  };
   const text = planted.text ?? `${JSON.stringify(record)}\n`;
   await writeFile(lockPath, text, { flag: "wx" });
   const touched = new Date(Date.now() - (planted.ageMs ?? 0));
@@ -80,7 +89,7 @@ describe("data directory lock", () => {
     expect(lock.lockPath).toBe(path.join(root, "missing-parent", "pglite.lock"));
     expect(lock.dataDir).toBe(path.join(root, "missing-parent", "pglite"));
     const record = JSON.parse(await readFile(lock.lockPath, "utf8"));
-    expect(record).toEqual({ pid: process.pid, hostname: HOST, startedAt: expect.any(String), token: expect.any(String) });
+    expect(record).toEqual({ pid: process.pid, hostname: HOST, bootId: BOOT_ID, startedAt: expect.any(String), token: expect.any(String) });
     expect(Date.parse(record.startedAt)).not.toBeNaN();
     // PGlite initialises an empty directory: the lock must not be what it finds there.
     expect(existsSync(lock.dataDir)).toBe(false);
@@ -152,6 +161,20 @@ describe("data directory lock", () => {
     await plant(lockPath, { pid: process.ppid, hostname: OTHER_HOST, ageMs: 31_000 });
     const lock = await acquire(dataDir, { staleAfterMs: 30_000 });
     expect(JSON.parse(await readFile(lock.lockPath, "utf8")).hostname).toBe(HOST);
+  });
+
+  // Linux only: elsewhere there is no boot id and the hostname alone says "same machine".
+  (BOOT_ID === null ? it.skip : it)("judges a lock from before a reboot by its age: its pid may belong to anyone now", async () => {
+    await plant(lockPath, { pid: process.ppid, bootId: "a-previous-boot", ageMs: 5_000 });
+    expect((await refusal(acquire())).holder).toEqual({ pid: process.ppid, hostname: HOST });
+    await unlink(lockPath);
+    await plant(lockPath, { pid: process.ppid, bootId: "a-previous-boot", ageMs: 31_000 });
+    await expect(acquire()).resolves.toMatchObject({ lockPath });
+  });
+
+  it("trusts the pid of a lock written without a boot id", async () => {
+    await plant(lockPath, { pid: process.ppid, bootId: null, ageMs: 60_000 });
+    expect((await refusal(acquire())).holder).toEqual({ pid: process.ppid, hostname: HOST });
   });
 
   it("treats an unreadable lock by its age: fresh is held, old is abandoned", async () => {
