@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { DataDirInUseError } from "./db";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -32,8 +33,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Fix-it messages for configuration; anything else is a startup failure with its cause.
-  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : `Startup failed: ${String(error)}`;
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${startupFailure(error)}\n`);
   process.exit(1);
 });
+
+/** Fix-it messages for configuration and a locked database; anything else with its cause. */
+function startupFailure(error: unknown): string {
+  if (error instanceof ConfigError) return `Invalid configuration: ${error.message}`;
+  if (error instanceof DataDirInUseError) return error.message;
+  return `Startup failed: ${String(error)}`;
+}

@@ -1,5 +1,5 @@
 import { ConfigError, loadDatabaseUrl } from "./config";
-import { migrate, openDatabase, redactDatabaseUrl } from "./db";
+import { DataDirInUseError, migrate, openDatabase, redactDatabaseUrl } from "./db";
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. Needs no secrets. */
 async function main(): Promise<void> {
@@ -15,7 +15,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : String(error instanceof Error ? error.message : error);
-  process.stderr.write(`Migration failed: ${message.split("\n")[0]}\n`);
+  process.stderr.write(`${migrationFailure(error)}\n`);
   process.exitCode = 1;
 });
+
+/** One line. A locked embedded database already says which process holds it and what to do. */
+function migrationFailure(error: unknown): string {
+  if (error instanceof DataDirInUseError) return error.message;
+  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : String(error instanceof Error ? error.message : error);
+  return `Migration failed: ${message.split("\n")[0]}`;
+}

@@ -28,10 +28,11 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens (but does not migrate) the database named by `url`: `postgresql://…`, `pglite:memory`
- * or `pglite:<dir>`. PostgreSQL connects lazily; PGlite boots its WASM instance here.
+ * or `pglite:<dir>`. PostgreSQL connects lazily; PGlite boots its WASM instance here, after taking
+ * the directory's lock (DataDirInUseError when another process has it open).
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (target.kind === "postgres") return openPostgres(target.connectionString, opts);
-  return openPglite(target.dataDir);
+  return openPglite(target.dataDir, url);
 }

@@ -7,6 +7,7 @@ import { PrismaUserStore } from "./prisma-user-store";
 import { sqlRetentionStore } from "./retention-store";
 
 export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
+export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { acquireDataDirLock } from "./data-dir-lock";
 import type { Database } from "./database";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { closeOnce, pingPrisma } from "./lifecycle";
@@ -18,16 +18,24 @@ function pgliteAdapter(pglite: PGlite): AdapterFactory {
   return new PrismaPGlite(pglite) as unknown as AdapterFactory;
 }
 
-/** `dataDir` null means in-memory: gone when closed, which is what tests want. */
-export async function openPglite(dataDir: string | null): Promise<Database> {
-  let pglite: PGlite;
-  if (dataDir === null) {
-    pglite = new PGlite();
-  } else {
-    const absolute = path.resolve(dataDir);
-    await mkdir(absolute, { recursive: true });
-    pglite = new PGlite(absolute);
+/**
+ * `dataDir` null means in-memory: gone when closed, which is what tests want. A directory is
+ * locked for this process before PGlite touches it and unlocked once PGlite has closed it;
+ * `databaseUrl` is only named in the refusal when another process holds it.
+ */
+export async function openPglite(dataDir: string | null, databaseUrl?: string): Promise<Database> {
+  if (dataDir === null) return start(new PGlite(), async () => undefined);
+  const lock = await acquireDataDirLock(dataDir, databaseUrl === undefined ? {} : { databaseUrl });
+  try {
+    await mkdir(lock.dataDir, { recursive: true });
+    return await start(new PGlite(lock.dataDir), lock.release);
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
+}
+
+async function start(pglite: PGlite, afterClose: () => Promise<void>): Promise<Database> {
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   return {
@@ -36,8 +44,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     sql: pgliteSqlDriver(pglite),
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        await afterClose();
+      }
     }),
   };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createStores, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
+import { createStores, DataDirInUseError, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
 
@@ -45,7 +46,11 @@ describe("openDatabase on PGlite", () => {
     expect(first.kind).toBe("pglite");
     await migrate(first);
     await createStores(first).users.create({ id, email: `${id}@example.test`, passwordHash: "h", role: "USER", createdAt: new Date(0) });
+    // Held while open: a second open of the same directory is refused, not given a second copy.
+    await expect(openDatabase(url)).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(openDatabase(url)).rejects.toThrow(`(DATABASE_URL=${url});`);
     await first.close();
+    expect(existsSync(`${path.join(dir, "nested", "data")}.lock`)).toBe(false);
 
     const again = await openDatabase(url);
     try {
@@ -54,6 +59,13 @@ describe("openDatabase on PGlite", () => {
     } finally {
       await again.close();
     }
+  });
+
+  it("releases the lock when the directory cannot be opened", async () => {
+    const notADirectory = path.join(dir, "a-file");
+    await writeFile(notADirectory, "");
+    await expect(openDatabase(`pglite:${notADirectory}`)).rejects.toThrow(/EEXIST/);
+    expect(existsSync(`${notADirectory}.lock`)).toBe(false);
   });
 
   it("pings in memory and tolerates a second close", async () => {
