@@ -27,6 +27,7 @@ export async function startServerProcess(databaseUrl: string, port: number): Pro
       // One client IP drives the whole benchmark; production budgets would throttle it.
       RATE_LIMIT_LOGIN_IP: "1000000",
       RATE_LIMIT_LOGIN_FAILURES: "1000000",
+      RATE_LIMIT_LOGIN_ACCOUNT: "1000000",
       RATE_LIMIT_SIGNUP_IP: "1000000",
       RATE_LIMIT_REFRESH_IP: "1000000",
     },
