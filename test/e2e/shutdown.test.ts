@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
-import { findProjectRoot } from "../../src/project-root";
+import { NodeProcess } from "../support/node-process";
 
 /** A free loopback port: bound, read, released. */
 function freePort(): Promise<number> {
@@ -39,67 +38,12 @@ function post(port: number, body: string, agent: Agent | false = false): Promise
   });
 }
 
-/** The server as production runs it: `node --import tsx src/main.ts`, JSON logs on stdout. */
-class ServerProcess {
-  readonly lines: Array<Record<string, any>> = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private waiters: Array<() => void> = [];
-  private exitedEarly = false;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: findProjectRoot(),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let buffered = "";
-    this.child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      buffered += chunk;
-      const complete = buffered.split("\n");
-      buffered = complete.pop() ?? "";
-      for (const line of complete) if (line.trim()) this.lines.push(JSON.parse(line));
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    this.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => process.stderr.write(chunk));
-    this.exited = new Promise((resolve) =>
-      this.child.once("exit", (code, signal) => {
-        this.exitedEarly = true;
-        for (const wake of this.waiters.splice(0)) wake();
-        resolve({ code, signal });
-      }),
-    );
-  }
-
-  /** Resolves once a log line satisfies `predicate` `count` times. */
-  async waitForLog(predicate: (line: Record<string, any>) => boolean, count = 1, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lines.filter(predicate).length < count) {
-      if (this.exitedEarly || Date.now() > deadline) {
-        throw new Error(`${this.exitedEarly ? "exited" : "timed out"} before the expected log line; last: ${JSON.stringify(this.lines.slice(-5))}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  /** Last resort so a failed test never leaves the child running. */
-  stop(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-  }
-}
-
 const LOGIN_ATTEMPTS = 10;
 const PASSWORD = "shutdown test password";
 const loginBody = (email: string) =>
   JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } });
-const isLoginArrival = (line: Record<string, any>) => line.msg === "incoming request" && line.req?.url === "/graphql";
+const isLoginArrival = (line: Record<string, unknown>) =>
+  line.msg === "incoming request" && (line.req as { url?: unknown } | undefined)?.url === "/graphql";
 
 /**
  * Production matters most: Apollo installs its own SIGTERM handler whenever NODE_ENV is not "test".
@@ -108,11 +52,11 @@ const isLoginArrival = (line: Record<string, any>) => line.msg === "incoming req
 const MODES = ["test", "production"] as const;
 
 describe("graceful shutdown on SIGTERM", () => {
-  const started = new Map<string, Promise<{ server: ServerProcess; port: number }>>();
+  const started = new Map<string, Promise<{ server: NodeProcess; port: number }>>();
 
-  async function start(nodeEnv: string): Promise<{ server: ServerProcess; port: number }> {
+  async function start(nodeEnv: string): Promise<{ server: NodeProcess; port: number }> {
     const port = await freePort();
-    const server = new ServerProcess({
+    const server = new NodeProcess("src/main.ts", {
       NODE_ENV: nodeEnv,
       JWT_SECRET: randomBytes(48).toString("base64url"),
       DATABASE_URL: "pglite:memory",
@@ -125,7 +69,7 @@ describe("graceful shutdown on SIGTERM", () => {
       // Each login in flight holds one reserved failure of the (email, IP) budget until it succeeds.
       RATE_LIMIT_LOGIN_FAILURES: String(LOGIN_ATTEMPTS),
     });
-    await server.waitForLog((line) => line.msg === "auth server ready", 1, 40_000);
+    await server.waitForLog((line) => line.msg === "auth server ready", 40_000);
     return { server, port };
   }
 
@@ -143,7 +87,7 @@ describe("graceful shutdown on SIGTERM", () => {
     const email = "shutdown@example.com";
     const signup = await post(port, JSON.stringify({ query: `mutation($i: SignupInput!) { signup(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } }));
     expect(signup.status).toBe(200);
-    const before = server.lines.filter(isLoginArrival).length;
+    const before = server.logs().filter(isLoginArrival).length;
 
     // Keep-alive connections, as browsers and proxies use: idle ones must not hold shutdown open.
     const keepAlive = new Agent({ keepAlive: true, maxSockets: LOGIN_ATTEMPTS });
@@ -152,12 +96,12 @@ describe("graceful shutdown on SIGTERM", () => {
       const logins = Array.from({ length: LOGIN_ATTEMPTS }, () =>
         post(port, loginBody(email), keepAlive).finally(() => (finished += 1)),
       );
-      await server.waitForLog(isLoginArrival, before + LOGIN_ATTEMPTS);
+      await server.waitForLog(isLoginArrival, 15_000, before + LOGIN_ATTEMPTS);
       server.kill("SIGTERM");
       const signalledAt = Date.now();
       expect(finished).toBeLessThan(LOGIN_ATTEMPTS); // otherwise nothing was in flight
 
-      await server.waitForLog((line) => line.msg === "shutting down");
+      await server.waitForLog((line) => line.msg === "shutting down", 15_000);
       // A new connection while logins are still being served: refused, or answered 503.
       const late = await post(port, loginBody(email)).then(
         (reply) => reply.status,

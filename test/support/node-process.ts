@@ -61,10 +61,10 @@ export class NodeProcess {
     });
   }
 
-  /** Resolves once a log line satisfies `predicate`; rejects if the process exits first. */
-  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<void> {
+  /** Resolves once `count` log lines satisfy `predicate`; rejects if the process exits first. */
+  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000, count = 1): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.logs().some(predicate)) {
+    while (this.logs().filter(predicate).length < count) {
       if (!this.running || Date.now() > deadline) {
         const why = this.running ? "timed out" : "exited";
         throw new Error(`${why} before the expected log line; stderr: ${this.stderr}; last: ${this.lines.slice(-5).join("\n")}`);
