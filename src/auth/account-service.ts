@@ -1,4 +1,4 @@
-import { assertAcceptablePassword, assertPasswordNotTooLong, normalizeEmail } from "./credentials";
+import { assertAcceptablePassword, assertCheckablePassword, normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
@@ -34,7 +34,7 @@ export class AccountService {
    */
   async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
     const email = normalizeEmail(input.email);
-    assertPasswordNotTooLong(input.password, "password");
+    assertCheckablePassword(input.password, "password");
     await this.deps.guard.beforeCredentialCheck(email, client);
     const found = await this.deps.users.findByEmail(email);
     if (!found) {

@@ -16,6 +16,9 @@ const UNSTORABLE = /[\p{Cc}\p{Cs}]/u;
 // BOM, fillers, variation selectors): "ad\u200Ba@x.io" would be a second account that reads
 // exactly like "ada@x.io" in admin lists and the audit trail.
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+// A lone surrogate is encoded as U+FFFD on its way to argon2, so "a\uD800…", "a\uDC00…" and
+// "a\uFFFD…" would all be the same password.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * One canonical form per mailbox, so lookalikes cannot open a second account that reads the
@@ -42,21 +45,26 @@ function invalidEmail() {
 }
 
 /**
- * NIST SP 800-63B: length limits only, no composition rules. The upper bound keeps argon2
- * input bounded. Length counts code points so emoji passwords are not penalized.
+ * NIST SP 800-63B: length limits, no composition rules. The upper bound keeps argon2 input
+ * bounded. Length counts code points so emoji passwords are not penalized. The rest of the
+ * policy for chosen passwords (blocklist, email, repeats, breaches) is in password-policy.ts.
  */
 export function assertAcceptablePassword(password: string, field = "password"): void {
+  assertCheckablePassword(password, field);
   if ([...password].length < PASSWORD_MIN_LENGTH) {
     throw badInput(field, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`);
   }
-  assertPasswordNotTooLong(password, field);
 }
 
 /**
- * For passwords being checked rather than chosen (login, current password): no minimum, since
- * the policy may have changed since they were set, but the maximum bounds argon2's input.
+ * For every password that enters, including those being checked rather than chosen (login,
+ * current password): no minimum, since the policy may have changed since they were set, but
+ * well-formed and bounded.
  */
-export function assertPasswordNotTooLong(password: string, field: string): void {
+export function assertCheckablePassword(password: string, field: string): void {
+  if (LONE_SURROGATE.test(password)) {
+    throw badInput(field, "Password contains an invalid character (an unpaired UTF-16 surrogate).");
+  }
   if ([...password].length > PASSWORD_MAX_LENGTH) {
     throw badInput(field, `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`);
   }

@@ -1,4 +1,4 @@
-import { assertAcceptablePassword, assertPasswordNotTooLong } from "./credentials";
+import { assertAcceptablePassword, assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
@@ -23,7 +23,7 @@ export class PasswordService {
    * with the old password.
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
-    assertPasswordNotTooLong(input.currentPassword, "currentPassword");
+    assertCheckablePassword(input.currentPassword, "currentPassword");
     assertAcceptablePassword(input.newPassword, "newPassword");
     // A wrong current password is a failed login: same budget, so a stolen access token cannot
     // be used to guess the password here instead.
