@@ -4,6 +4,7 @@ import { AttemptGuard } from "./attempt-guard";
 import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
+import { PasswordPolicy } from "./password-policy";
 import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
@@ -46,6 +47,7 @@ export function createAuth(options: AuthOptions): Auth {
     ...rest,
     auditor,
     guard: new AttemptGuard({ ...rest, auditor }),
+    passwordPolicy: new PasswordPolicy(),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
 

@@ -2,6 +2,7 @@ import type { AccessTokenService } from "./access-tokens";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AttemptGuard } from "./attempt-guard";
+import type { PasswordPolicy } from "./password-policy";
 import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import type { SessionStateCache } from "./session-state-cache";
@@ -28,6 +29,8 @@ export interface AuthDeps {
   audit: AuditLog;
   limiter: RateLimiter;
   hasher: PasswordHasher;
+  /** Rules for passwords being chosen (never applied at login). */
+  passwordPolicy: PasswordPolicy;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;
   auditor: Auditor;

@@ -1,4 +1,4 @@
-import { assertAcceptablePassword, assertCheckablePassword } from "./credentials";
+import { assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
@@ -9,7 +9,7 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger" | "auditor" | "guard">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "passwordPolicy" | "cache" | "clock" | "logger" | "auditor" | "guard">;
 
 export class PasswordService {
   constructor(
@@ -24,7 +24,7 @@ export class PasswordService {
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
     assertCheckablePassword(input.currentPassword, "currentPassword");
-    assertAcceptablePassword(input.newPassword, "newPassword");
+    await this.deps.passwordPolicy.assertChosen({ password: input.newPassword, email: viewer.user.email, field: "newPassword" });
     // A wrong current password is a failed login: same budget, so a stolen access token cannot
     // be used to guess the password here instead.
     await this.deps.guard.beforeCredentialCheck(viewer.user.email, client);

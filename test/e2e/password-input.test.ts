@@ -2,6 +2,31 @@ import { login, onlyError, type Pair, PAIR_FIELDS, signup, startServer, type Tes
 
 const CHANGE = `mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ${PAIR_FIELDS} } }`;
 
+describe("password policy over HTTP", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => server?.close());
+
+  it.each([
+    ["password1", "This password is too common; choose another."],
+    ["aaaaaaaaaaaa", "This password is one character repeated; choose another."],
+    ["margaret1815", "This password contains your email address; choose another."],
+  ])("signup refuses %j and says why", async (password, message) => {
+    const res = await server.gql(`mutation($i: SignupInput!) { signup(input: $i) { accessToken } }`, {
+      i: { email: "Margaret@example.com", password },
+    });
+    expect(onlyError(res)).toMatchObject({ message, extensions: { code: "BAD_USER_INPUT", field: "password" } });
+  });
+
+  it("changePassword refuses a common new password on field newPassword", async () => {
+    const pair = await signup(server, "grace@example.com");
+    const res = await server.gql(CHANGE, { i: { currentPassword: "correct horse battery", newPassword: "iloveyou" } }, { token: pair.accessToken });
+    expect(onlyError(res).extensions).toEqual({ code: "BAD_USER_INPUT", field: "newPassword" });
+  });
+});
+
 /** Through the real server: real argon2, which sees every lone surrogate as U+FFFD. */
 describe("lone surrogates in passwords over HTTP", () => {
   let server: TestServer;
