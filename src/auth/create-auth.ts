@@ -5,7 +5,7 @@ import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
 import { PasswordPolicy } from "./password-policy";
-import type { AuditLog, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
+import type { AuditLog, BreachedPasswordCheck, PasswordHasher, RateLimiter, SessionStore, UserStore } from "./ports";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
@@ -21,6 +21,8 @@ export interface AuthOptions {
   audit: AuditLog;
   limiter: RateLimiter;
   hasher: PasswordHasher;
+  /** Optional breached-password corpus, consulted where passwords are chosen. */
+  breachCheck?: BreachedPasswordCheck | null;
   clock: Clock;
   randomBytes: RandomBytes;
   newId: () => string;
@@ -41,13 +43,13 @@ export interface Auth {
 }
 
 export function createAuth(options: AuthOptions): Auth {
-  const { sessionCacheTtlMs, accessToken, ...rest } = options;
+  const { sessionCacheTtlMs, accessToken, breachCheck, ...rest } = options;
   const auditor = new Auditor(rest);
   const deps: AuthDeps = {
     ...rest,
     auditor,
     guard: new AttemptGuard({ ...rest, auditor }),
-    passwordPolicy: new PasswordPolicy(),
+    passwordPolicy: new PasswordPolicy(breachCheck ?? null),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
 

@@ -1,6 +1,7 @@
 import { commonPasswords } from "./common-passwords";
 import { assertAcceptablePassword } from "./credentials";
 import { badInput } from "./errors";
+import type { BreachedPasswordCheck } from "./ports";
 
 // Shorter local parts ("a", "jo", "bob") are common substrings of unrelated passphrases;
 // forbidding them would refuse good passwords without stopping any real guess.
@@ -19,6 +20,8 @@ export interface ChosenPassword {
  * being checked at login: an existing password must keep working when the policy tightens.
  */
 export class PasswordPolicy {
+  constructor(private readonly breaches: BreachedPasswordCheck | null = null) {}
+
   /** Local rules only: deterministic, no network, so a bad bootstrap setting fails every boot alike. */
   async assertAcceptable({ password, email, field }: ChosenPassword): Promise<void> {
     assertAcceptablePassword(password, field);
@@ -35,8 +38,12 @@ export class PasswordPolicy {
     }
   }
 
+  /** The local rules, then (when configured) the breach corpus: the network only for passwords that pass the cheap checks. */
   async assertChosen(chosen: ChosenPassword): Promise<void> {
     await this.assertAcceptable(chosen);
+    if (this.breaches && (await this.breaches.isBreached(chosen.password))) {
+      throw badInput(chosen.field, "This password has appeared in a data breach; choose another.");
+    }
   }
 }
 

@@ -132,3 +132,68 @@ describe("the policy applies where passwords are chosen, not at login", () => {
     });
   });
 });
+
+/** A corpus that knows a few passwords and remembers what it was asked (asked = the policy consulted it). */
+function corpus(breached: string[]) {
+  const asked: string[] = [];
+  return {
+    asked,
+    check: {
+      isBreached: async (password: string) => {
+        asked.push(password);
+        return breached.includes(password);
+      },
+    },
+  };
+}
+
+describe("PasswordPolicy: the breached-password corpus", () => {
+  it("refuses a breached password after the local rules pass, on the given field", async () => {
+    const { asked, check } = corpus(["Tr0ub4dor&3"]);
+    const breaches = new PasswordPolicy(check);
+    expect(await rejection(breaches.assertChosen({ password: "Tr0ub4dor&3", email: "ada@example.com", field: "newPassword" }))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "newPassword",
+      message: "This password has appeared in a data breach; choose another.",
+    });
+    await expect(breaches.assertChosen({ password: "correct horse battery", email: "ada@example.com", field: "password" })).resolves.toBeUndefined();
+    expect(asked).toEqual(["Tr0ub4dor&3", "correct horse battery"]);
+  });
+
+  it("is not consulted for a password the local rules already refuse, nor by assertAcceptable", async () => {
+    const { asked, check } = corpus([]);
+    const breaches = new PasswordPolicy(check);
+    for (const password of ["short", "password1", "aaaaaaaaa", "ada@example.com"]) {
+      await rejection(breaches.assertChosen({ password, email: "ada@example.com", field: "password" }));
+    }
+    await breaches.assertAcceptable({ password: "correct horse battery", email: "ada@example.com", field: "password" });
+    expect(asked).toEqual([]);
+  });
+
+  it("is consulted by signup, changePassword and a bootstrap admin being created, never by login", async () => {
+    const { asked, check } = corpus(["Tr0ub4dor&3"]);
+    const fx = authFixture({ breachCheck: check });
+    expect(await rejection(fx.signup("ada@example.com", "Tr0ub4dor&3"))).toMatchObject({ code: "BAD_USER_INPUT", field: "password" });
+    expect(fx.hasher.calls.hash).toBe(0);
+    const pair = await fx.signup();
+    const viewer = await viewerFor(fx, pair.accessToken);
+    const change = fx.auth.passwords.changePassword(viewer, { currentPassword: "correct horse battery", newPassword: "Tr0ub4dor&3" }, fx.client);
+    expect(await rejection(change)).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
+    expect(await rejection(fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "Tr0ub4dor&3" }))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "password",
+    });
+    expect(asked).toEqual(["Tr0ub4dor&3", "correct horse battery", "Tr0ub4dor&3", "Tr0ub4dor&3"]);
+    await fx.auth.accounts.login({ email: "ada@example.com", password: "correct horse battery" }, fx.client);
+    await rejection(fx.auth.accounts.login({ email: "ada@example.com", password: "Tr0ub4dor&3" }, fx.client));
+    expect(asked).toHaveLength(4);
+  });
+
+  it("a bootstrap admin that already exists is not sent to the corpus again on every boot", async () => {
+    const { asked, check } = corpus([]);
+    const fx = authFixture({ breachCheck: check });
+    await fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password 1" });
+    await fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password 1" });
+    expect(asked).toEqual(["admin password 1"]);
+  });
+});
