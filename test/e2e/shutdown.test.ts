@@ -96,7 +96,7 @@ class ServerProcess {
 }
 
 const LOGIN_ATTEMPTS = 10;
-const PASSWORD = "shutdown test password";
+const PASSWORD = "graceful exit test 9";
 const loginBody = (email: string) =>
   JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } });
 const isLoginArrival = (line: Record<string, any>) => line.msg === "incoming request" && line.req?.url === "/graphql";
