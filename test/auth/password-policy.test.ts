@@ -21,6 +21,16 @@ describe("PasswordPolicy: common passwords", () => {
     expect(list.has("123456")).toBe(false); // too short to be chosen anyway
   });
 
+  it("50 concurrent first uses share one load", async () => {
+    let fresh: typeof commonPasswords = commonPasswords;
+    jest.isolateModules(() => {
+      fresh = (jest.requireActual("../../src/auth/common-passwords") as { commonPasswords: typeof commonPasswords }).commonPasswords;
+    });
+    expect(fresh).not.toBe(commonPasswords);
+    const sets = await Promise.all(Array.from({ length: 50 }, () => fresh()));
+    expect(new Set(sets).size).toBe(1);
+  });
+
   it.each(["password", "12345678", "qwertyuiop", "trustno1", "1qaz2wsx", "PassWord", "SUNSHINE", "Football"])(
     "refuses %j, whatever its case",
     async (password) => {
