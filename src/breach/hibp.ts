@@ -65,7 +65,7 @@ export class HibpBreachCheck implements BreachedPasswordCheck {
  * Looks at every line whatever it finds (no early exit), comparing suffixes with a constant-time
  * equality. Count 0 marks padding, not a breach.
  */
-export function listsSuffix(body: string, suffix: string): boolean {
+function listsSuffix(body: string, suffix: string): boolean {
   const wanted = Buffer.from(suffix, "latin1");
   let found = false;
   for (const line of body.split("\n")) {
