@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prints authed `me` throughput at 50 connections for 10 s, login p50, refresh
  * p50 and refresh throughput, on the embedded PGlite and on PostgreSQL.
- * Then login timing: unknown email vs wrong password (must be within 15 %), and a bare argon2 verify.
+ * Then login timing: unknown email vs wrong password (must be within 15 %), also against a hash
+ * made before the argon2 parameters were raised, and a bare argon2 verify.
  * BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names a server on
  * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
  */
@@ -11,9 +12,9 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
 import { startServerProcess } from "./server-process";
-import { timingBench } from "./timing";
+import { LEGACY_ARGON2_ENV, seedLegacyAccount, timingBench } from "./timing";
 
-const PASSWORD = "bench password 123";
+const PASSWORD = "quiet lantern 123";
 
 async function benchEngine(name: string, databaseUrl: string, port: number) {
   const server = await startServerProcess(databaseUrl, port);
@@ -95,9 +96,17 @@ async function main() {
 /** Login timing must not reveal whether an account exists (target: within 15 %). */
 async function printTiming() {
   const dir = mkdtempSync(join(tmpdir(), "auth-bench-timing-"));
-  const server = await startServerProcess(`pglite:${join(dir, "pglite")}`, 4703);
+  const databaseUrl = `pglite:${join(dir, "pglite")}`;
+  // One account hashed before the parameters were raised: same database, weaker settings.
+  const legacy = await startServerProcess(databaseUrl, 4703, LEGACY_ARGON2_ENV);
   try {
-    console.log("\nLogin timing (PGlite, sequential, alternating):");
+    await seedLegacyAccount(legacy.url);
+  } finally {
+    await legacy.stop();
+  }
+  const server = await startServerProcess(databaseUrl, 4703);
+  try {
+    console.log(`\nLogin timing (PGlite, sequential, alternating; pre-raise hash: m=${LEGACY_ARGON2_ENV.ARGON2_MEMORY_COST}, t=${LEGACY_ARGON2_ENV.ARGON2_TIME_COST}):`);
     console.table([await timingBench(server.url)]);
   } finally {
     await server.stop();

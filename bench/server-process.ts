@@ -13,7 +13,7 @@ const ROOT = join(__dirname, "..");
  * The server runs in its own process, as in production, so the load generator does not share
  * its event loop. It is started with tsx from the sources.
  */
-export async function startServerProcess(databaseUrl: string, port: number): Promise<RunningServer> {
+export async function startServerProcess(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
     cwd: ROOT,
     env: {
@@ -30,6 +30,7 @@ export async function startServerProcess(databaseUrl: string, port: number): Pro
       RATE_LIMIT_LOGIN_ACCOUNT: "1000000",
       RATE_LIMIT_SIGNUP_IP: "1000000",
       RATE_LIMIT_REFRESH_IP: "1000000",
+      ...env,
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

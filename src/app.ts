@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClock } from "./auth";
+import { HibpBreachCheck } from "./breach";
 import { type Config, ConfigError } from "./config";
 import { createStores, type Database, migrate, openDatabase, toServiceUnavailable } from "./db";
 import { startBackgroundJobs } from "./background-jobs";
@@ -48,6 +49,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       ...createStores(db),
       limiter: limits.limiter,
       hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
+      breachCheck: config.breachCheck ? new HibpBreachCheck({ apiUrl: config.breachCheck.apiUrl, logger }) : null,
       clock: overrides.clock ?? systemClock,
       randomBytes,
       newId: randomUUID,

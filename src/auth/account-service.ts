@@ -1,5 +1,5 @@
 import { checkPassword } from "./credential-check";
-import { assertAcceptablePassword, assertPasswordNotTooLong, normalizeEmail } from "./credentials";
+import { assertCheckablePassword, normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
@@ -12,7 +12,7 @@ export interface CredentialsInput {
 
 const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
 
-type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "clock" | "newId" | "logger" | "auditor" | "guard">;
+type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "passwordPolicy" | "clock" | "newId" | "logger" | "auditor" | "guard">;
 
 export class AccountService {
   constructor(
@@ -37,7 +37,7 @@ export class AccountService {
    */
   async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
     const email = normalizeEmail(input.email);
-    assertPasswordNotTooLong(input.password, "password");
+    assertCheckablePassword(input.password, "password");
     const check = await this.deps.guard.checkCredential(email, client, null, () => checkPassword(this.deps, email, input.password));
     if (!check.ok) return this.refuse(check.user, email, client);
     const { passwordHash, ...user } = check.user;
@@ -57,8 +57,9 @@ export class AccountService {
   /** Boot-time admin provisioning: creates the account as ADMIN or promotes it; never resets its password. */
   async ensureAdmin(input: CredentialsInput): Promise<{ user: UserRecord; created: boolean }> {
     // Validated even when the account exists, so a bad setting fails every boot, not just the first.
-    assertAcceptablePassword(input.password);
-    const existing = await this.deps.users.findByEmail(normalizeEmail(input.email));
+    const email = normalizeEmail(input.email);
+    await this.deps.passwordPolicy.assertAcceptable({ password: input.password, email, field: "password" });
+    const existing = await this.deps.users.findByEmail(email);
     if (!existing) return { user: await this.createUser(input, "ADMIN"), created: true };
     if (existing.role === "ADMIN") {
       const { passwordHash: _secret, ...user } = existing;
@@ -90,7 +91,7 @@ export class AccountService {
 
   private async createUser(input: CredentialsInput, role: Role): Promise<UserRecord> {
     const email = normalizeEmail(input.email);
-    assertAcceptablePassword(input.password);
+    await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });
     const passwordHash = await this.deps.hasher.hash(input.password);
     return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now() });
   }

@@ -32,7 +32,18 @@ export class Argon2Hasher implements PasswordHasher {
     return argon2.hash(password, { type: argon2.argon2id, ...this.params, ...this.secret });
   }
 
+  /**
+   * A hash made with weaker parameters than today's verifies faster than the dummy an unknown
+   * email pays for, which would tell "this account exists" by timing. So such a verify also runs
+   * the dummy, concurrently: the answer comes after the slower of the two, the unknown-email cost.
+   */
   async verify(hash: string, password: string): Promise<boolean> {
+    if (!this.needsRehash(hash)) return this.verifyStored(hash, password);
+    const [verified] = await Promise.all([this.verifyStored(hash, password), this.verifyDummy(password)]);
+    return verified;
+  }
+
+  private async verifyStored(hash: string, password: string): Promise<boolean> {
     try {
       return await argon2.verify(hash, password, this.secret);
     } catch {

@@ -4,7 +4,17 @@ import { AttemptGuard, type GuardSettings } from "./attempt-guard";
 import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthDeps, AuthLogger, SessionPolicy } from "./deps";
-import type { AuditLog, PasswordHasher, RateLimiter, RateLimitPolicy, RetentionStore, SessionStore, UserStore } from "./ports";
+import { PasswordPolicy } from "./password-policy";
+import type {
+  AuditLog,
+  BreachedPasswordCheck,
+  PasswordHasher,
+  RateLimiter,
+  RateLimitPolicy,
+  RetentionStore,
+  SessionStore,
+  UserStore,
+} from "./ports";
 import { RateLimitAudit } from "./rate-limit-audit";
 import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
@@ -23,6 +33,8 @@ export interface AuthOptions {
   retention: RetentionStore;
   limiter: RateLimiter;
   hasher: PasswordHasher;
+  /** Optional breached-password corpus, consulted where passwords are chosen. */
+  breachCheck?: BreachedPasswordCheck | null;
   clock: Clock;
   randomBytes: RandomBytes;
   newId: () => string;
@@ -54,7 +66,7 @@ export interface Auth {
 }
 
 export function createAuth(options: AuthOptions): Auth {
-  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, ...rest } = options;
+  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, breachCheck, ...rest } = options;
   const auditor = new Auditor(rest);
   const refusals = new RateLimitAudit(rest, rateLimits.policy);
   const deps: AuthDeps = {
@@ -62,6 +74,7 @@ export function createAuth(options: AuthOptions): Auth {
     auditor,
     refusals,
     guard: new AttemptGuard({ ...rest, refusals }, { ipv6PrefixLength: rateLimits.ipv6PrefixLength }),
+    passwordPolicy: new PasswordPolicy(breachCheck ?? null),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
     cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
   };

@@ -2,6 +2,7 @@ import type { AccessTokenService } from "./access-tokens";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AttemptGuard } from "./attempt-guard";
+import type { PasswordPolicy } from "./password-policy";
 import type { AuditLog, PasswordHasher, RateLimiter, RetentionStore, SessionStore, UserStore } from "./ports";
 import type { RateLimitAudit } from "./rate-limit-audit";
 import type { RandomBytes } from "./refresh-token-codec";
@@ -31,6 +32,8 @@ export interface AuthDeps {
   limiter: RateLimiter;
   refusals: RateLimitAudit;
   hasher: PasswordHasher;
+  /** Rules for passwords being chosen (never applied at login). */
+  passwordPolicy: PasswordPolicy;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;
   auditor: Auditor;

@@ -1,5 +1,5 @@
 import { checkPassword } from "./credential-check";
-import { assertAcceptablePassword, assertPasswordNotTooLong } from "./credentials";
+import { assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
@@ -10,7 +10,7 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "cache" | "clock" | "logger" | "auditor" | "guard">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "passwordPolicy" | "cache" | "clock" | "logger" | "auditor" | "guard">;
 
 export class PasswordService {
   constructor(
@@ -25,9 +25,10 @@ export class PasswordService {
    * the old version, so they are dead whichever side of the commit they land on.
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
-    assertPasswordNotTooLong(input.currentPassword, "currentPassword");
-    assertAcceptablePassword(input.newPassword, "newPassword");
+    assertCheckablePassword(input.currentPassword, "currentPassword");
     const email = viewer.user.email;
+    const chosen = { password: input.newPassword, email, field: "newPassword" };
+    await this.deps.passwordPolicy.assertAcceptable(chosen);
     // A wrong current password is a failed login: same budgets, so a stolen access token cannot
     // be used to guess the password here instead.
     const check = await this.deps.guard.checkCredential(email, client, viewer.user.id, () =>
@@ -40,6 +41,8 @@ export class PasswordService {
       await this.deps.auditor.record("login_failed", client, facts);
       throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
     }
+    // The breach corpus is a network call: only for a caller who has just proven the password.
+    await this.deps.passwordPolicy.assertNotBreached(chosen);
     const { passwordHash: _old, ...user } = check.user;
     const pair = await this.replacePassword(user, viewer.sessionId, input.newPassword);
     this.deps.logger.info({ event: "password_changed", userId: user.id, endedSessions: pair.endedSessions }, "password changed");

@@ -114,6 +114,15 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
+/**
+ * A corpus of breached passwords (e.g. Have I Been Pwned). Asked only about passwords being
+ * chosen. Implementations must not send the password itself anywhere, and answer false when the
+ * corpus cannot be reached (fail open: an outage must not stop signups), logging a warning.
+ */
+export interface BreachedPasswordCheck {
+  isBreached(password: string): Promise<boolean>;
+}
+
 /** Append-only security log. Newest first; `after` is an exclusive cursor id. */
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;

@@ -1,5 +1,6 @@
 import { createSecretKey, KeyObject } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
+import { type BreachCheckConfig, readBreachCheck } from "./breach-check";
 import { ConfigError } from "./config-error";
 import type { RateLimitPolicy } from "../limits";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
@@ -28,6 +29,8 @@ export interface Config {
   /** argon2 secret ("pepper"); null when unset. Cannot be rotated without resetting passwords. */
   passwordPepper: Buffer | null;
   bootstrapAdmin: { email: string; password: string } | null;
+  /** Breached-password corpus consulted where passwords are chosen; null when off. */
+  breachCheck: BreachCheckConfig | null;
   logLevel: (typeof LOG_LEVELS)[number];
   introspection: boolean;
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
@@ -77,6 +80,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     passwordPepper: readPepper(env),
     bootstrapAdmin: readBootstrapAdmin(env),
+    breachCheck: readBreachCheck(env),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: readBool(env, "INTROSPECTION", !production),
     corsOrigins: readOrigins(env),

@@ -1,3 +1,4 @@
+import argon2 from "argon2";
 import { Argon2Hasher, OWASP_ARGON2_PARAMS } from "../../src/auth";
 
 describe("Argon2Hasher (real argon2)", () => {
@@ -51,5 +52,66 @@ describe("Argon2Hasher.needsRehash and pepper (real argon2)", () => {
     await expect(current.verify(hash, "password 1")).resolves.toBe(false);
     const rotated = new Argon2Hasher(OWASP_ARGON2_PARAMS, Buffer.from("pepper-two-0123456789abcdef"));
     await expect(rotated.verify(hash, "password 1")).resolves.toBe(false);
+  });
+});
+
+describe("Argon2Hasher.verify against a hash made with weaker parameters (real argon2)", () => {
+  const WEAK = { memoryCost: 8192, timeCost: 1, parallelism: 1 };
+  const current = new Argon2Hasher(OWASP_ARGON2_PARAMS);
+  let weakHash: string;
+  let work: Array<{ params: string; settled: boolean; startedWhilePending: number }>;
+
+  beforeAll(async () => {
+    weakHash = await new Argon2Hasher(WEAK).hash("correct horse battery");
+    await current.verifyDummy("warm-up"); // the dummy hash exists, as it does after the first unknown email
+  });
+  beforeEach(() => {
+    work = [];
+    const original = argon2.verify;
+    // Observes every argon2 verification actually run: its parameters, whether it had finished
+    // when the caller got its answer, and how many others were still running when it started.
+    jest.spyOn(argon2, "verify").mockImplementation(async (hash, password, options) => {
+      const entry = { params: paramsOf(hash), settled: false, startedWhilePending: work.filter((w) => !w.settled).length };
+      work.push(entry);
+      try {
+        return await original(hash, password, options);
+      } finally {
+        entry.settled = true;
+      }
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const paramsOf = (hash: string) => `m=${/m=(\d+)/.exec(hash)?.[1]},t=${/t=(\d+)/.exec(hash)?.[1]}`;
+  const CURRENT = `m=${OWASP_ARGON2_PARAMS.memoryCost},t=${OWASP_ARGON2_PARAMS.timeCost}`;
+
+  it("an unknown email costs one verification at the current parameters (the reference)", async () => {
+    await current.verifyDummy("not the password");
+    expect(work).toEqual([{ params: CURRENT, settled: true, startedWhilePending: 0 }]);
+  });
+
+  it("a wrong password also pays a concurrent verification at the current parameters, finished before it answers", async () => {
+    await expect(current.verify(weakHash, "not the password")).resolves.toBe(false);
+    expect(work.map((w) => w.params).sort()).toEqual([CURRENT, "m=8192,t=1"].sort());
+    expect(work.every((w) => w.settled)).toBe(true);
+    // Concurrent, not one after the other: the answer takes the longer of the two, not their sum.
+    expect(work[1]?.startedWhilePending).toBe(1);
+  });
+
+  it("the right password still verifies, with the same work", async () => {
+    await expect(current.verify(weakHash, "correct horse battery")).resolves.toBe(true);
+    expect(work.map((w) => w.params).sort()).toEqual([CURRENT, "m=8192,t=1"].sort());
+  });
+
+  it("an unparseable stored hash costs the unknown-email verification too", async () => {
+    await expect(current.verify("not-a-hash", "anything")).resolves.toBe(false);
+    expect(work.map((w) => w.params)).toContain(CURRENT);
+    expect(work.every((w) => w.settled)).toBe(true);
+  });
+
+  it("a hash at the current parameters costs exactly one verification, no extra", async () => {
+    const hash = await current.hash("correct horse battery");
+    await expect(current.verify(hash, "not the password")).resolves.toBe(false);
+    expect(work).toEqual([{ params: CURRENT, settled: true, startedWhilePending: 0 }]);
   });
 });

@@ -75,11 +75,26 @@ describe("loadConfig", () => {
     [{ JWT_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: "a@b.co" }, "BOOTSTRAP_ADMIN_EMAIL", /both/],
     [{ JWT_SECRET: SECRET, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of/],
     [{ JWT_SECRET: SECRET, PASSWORD_PEPPER: "short" }, "PASSWORD_PEPPER", /too short/],
+    [{ JWT_SECRET: SECRET, PASSWORD_BREACH_CHECK: "on" }, "PASSWORD_BREACH_CHECK", /one of off, hibp/],
+    [{ JWT_SECRET: SECRET, HIBP_API_URL: "api.pwnedpasswords.com" }, "HIBP_API_URL", /https:\/\/api\.pwnedpasswords\.com/],
+    [{ JWT_SECRET: SECRET, HIBP_API_URL: "ftp://mirror.example.com" }, "HIBP_API_URL", /http or https/],
+    [{ JWT_SECRET: SECRET, HIBP_API_URL: "https://mirror.example.com/?key=1" }, "HIBP_API_URL", /no query/],
   ])("rejects %j naming %s", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain("\n");
+  });
+
+  it("breach check: off by default; hibp with the public API or a mirror", () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).breachCheck).toBeNull();
+    expect(loadConfig({ JWT_SECRET: SECRET, PASSWORD_BREACH_CHECK: "off", HIBP_API_URL: "http://127.0.0.1:9" }).breachCheck).toBeNull();
+    expect(loadConfig({ JWT_SECRET: SECRET, PASSWORD_BREACH_CHECK: "hibp" }).breachCheck).toEqual({
+      provider: "hibp",
+      apiUrl: "https://api.pwnedpasswords.com",
+    });
+    const mirror = loadConfig({ JWT_SECRET: SECRET, PASSWORD_BREACH_CHECK: "hibp", HIBP_API_URL: "http://hibp.internal:8080/pwned/" });
+    expect(mirror.breachCheck?.apiUrl).toBe("http://hibp.internal:8080/pwned");
   });
 
   it("never echoes database credentials in its error", () => {

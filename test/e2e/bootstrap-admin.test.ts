@@ -71,8 +71,11 @@ describe("bootstrap admin", () => {
     });
   });
 
-  it("refuses to start with a too-short BOOTSTRAP_ADMIN_PASSWORD", async () => {
-    const started = startServer({ env: bootstrapEnv("short@example.com", "short") });
+  it.each([
+    ["too short", "short"],
+    ["too common", "password1"],
+  ])("refuses to start with a BOOTSTRAP_ADMIN_PASSWORD %s", async (_why, password) => {
+    const started = startServer({ env: bootstrapEnv("short@example.com", password) });
     const error = await started.then(
       async (server) => {
         await server.close();

@@ -41,7 +41,7 @@ describe("a PGlite directory survives a restart", () => {
   it("keeps accounts, sessions and refresh-token history, and does not re-run migrations", async () => {
     const databaseUrl = `pglite:${join(root, "pglite")}`;
     const email = "persist@example.com";
-    const password = "persistent password";
+    const password = "durable passphrase 7";
 
     const before = await withServer({ databaseUrl }, async (s) => {
       const first = await signup(s, email, password);

@@ -39,7 +39,7 @@ function post(port: number, body: string, agent: Agent | false = false): Promise
 }
 
 const LOGIN_ATTEMPTS = 10;
-const PASSWORD = "shutdown test password";
+const PASSWORD = "graceful exit test 9";
 const loginBody = (email: string) =>
   JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } });
 const isLoginArrival = (line: Record<string, unknown>) =>

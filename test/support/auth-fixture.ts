@@ -1,5 +1,5 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
-import { type AccessTokenSettings, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
+import { type AccessTokenSettings, type BreachedPasswordCheck, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
 import { createRateLimiter, type RateLimitPolicy } from "../../src/limits";
 import { memoryStores } from "./memory-stores";
 
@@ -53,7 +53,13 @@ export const silentLogger = { info: () => undefined, warn: () => undefined, erro
 export const CLIENT = { userAgent: "jest", ip: "127.0.0.1", requestId: "req-test" };
 
 export function authFixture(
-  options: { reuseGraceMs?: number; refreshTokenTtlMs?: number; sessionMaxAgeMs?: number; limits?: Partial<RateLimitPolicy> } = {},
+  options: {
+    reuseGraceMs?: number;
+    refreshTokenTtlMs?: number;
+    sessionMaxAgeMs?: number;
+    limits?: Partial<RateLimitPolicy>;
+    breachCheck?: BreachedPasswordCheck;
+  } = {},
 ) {
   const clock = fixedClock(T0);
   const stores = memoryStores();
@@ -65,6 +71,7 @@ export function authFixture(
     ...stores,
     limiter,
     hasher,
+    breachCheck: options.breachCheck ?? null,
     clock,
     randomBytes,
     newId: randomUUID,

@@ -1,0 +1,2 @@
+export { HibpBreachCheck } from "./hibp";
+export type { HibpOptions } from "./hibp";
