@@ -4,11 +4,12 @@ import type { Logger } from "pino";
 import { Argon2Hasher, type Auth, type Clock, createAuth, isAuthError, systemClock } from "./auth";
 import { HibpBreachCheck } from "./breach";
 import { type Config, ConfigError } from "./config";
-import { createStores, type Database, migrate, openDatabase, toServiceUnavailable } from "./db";
+import { createStores, type Database, openDatabase, toServiceUnavailable } from "./db";
 import { startBackgroundJobs } from "./background-jobs";
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
+import { emailsNeedingAttention, prepareDatabase } from "./prepare-database";
 
 export interface AppOverrides {
   /** Tests pin time through the same seam the services use. */
@@ -42,8 +43,11 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
   try {
     if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) {
-      const applied = await migrate(db);
+      const { applied, emails } = await prepareDatabase(db);
       if (applied.length > 0) logger.info({ applied }, "database migrations applied");
+      if (emails.rewritten > 0) logger.info({ rewritten: emails.rewritten }, "stored emails rewritten into canonical form");
+      const attention = emailsNeedingAttention(emails);
+      if (attention) logger.warn({ conflicts: emails.conflicts, refused: emails.refused }, attention);
     }
     const auth = createAuth({
       ...createStores(db),

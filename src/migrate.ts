@@ -1,14 +1,18 @@
 import { ConfigError, loadDatabaseUrl } from "./config";
-import { DataDirInUseError, migrate, openDatabase, redactDatabaseUrl } from "./db";
+import { DataDirInUseError, openDatabase, redactDatabaseUrl } from "./db";
+import { emailsNeedingAttention, prepareDatabase } from "./prepare-database";
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. Needs no secrets. */
 async function main(): Promise<void> {
   const url = loadDatabaseUrl();
   const db = await openDatabase(url);
   try {
-    const applied = await migrate(db);
+    const { applied, emails } = await prepareDatabase(db);
     const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
     process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
+    if (emails.rewritten > 0) process.stdout.write(`Stored emails rewritten into canonical form: ${emails.rewritten}\n`);
+    const attention = emailsNeedingAttention(emails);
+    if (attention) process.stderr.write(`Warning: ${attention}\n`);
   } finally {
     await db.close();
   }

@@ -9,6 +9,7 @@ import { sqlRetentionStore } from "./retention-store";
 export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
 export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
+export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-canonicalization";
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
