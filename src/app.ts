@@ -70,6 +70,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       development,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
+      timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
     });
     return {

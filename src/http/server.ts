@@ -11,6 +11,7 @@ import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
+import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
 export interface HttpServerOptions {
   auth: Auth;
@@ -21,6 +22,7 @@ export interface HttpServerOptions {
   /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
   corsOrigins: readonly string[];
   trustProxy: boolean | number | string;
+  timeouts: HttpTimeouts;
   /** Maps infrastructure errors (database down) to client-visible codes; see createErrorFormatter. */
   translateError?: (error: unknown) => AuthError | null;
 }
@@ -47,6 +49,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestIdFor,
+    ...timeoutOptions(options.timeouts),
   });
   echoRequestId(app);
   closeConnectionsWhileDraining(app);
