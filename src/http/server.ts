@@ -9,6 +9,7 @@ import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
+import { forbidCaching } from "./no-store";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
@@ -53,6 +54,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   echoRequestId(app);
   closeConnectionsWhileDraining(app);
+  forbidCaching(app);
   app.setErrorHandler(httpErrorHandler);
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);
