@@ -10,6 +10,7 @@ import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { forbidCaching } from "./no-store";
+import { notFoundWithoutQuery } from "./not-found";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
@@ -56,6 +57,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   closeConnectionsWhileDraining(app);
   forbidCaching(app);
   app.setErrorHandler(httpErrorHandler);
+  notFoundWithoutQuery(app);
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);
   registerHealthRoutes(app, options.readiness);

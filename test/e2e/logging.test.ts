@@ -53,3 +53,33 @@ describe("logs never contain passwords or tokens", () => {
     for (const secret of secrets) expect(output.includes(secret)).toBe(false);
   });
 });
+
+describe("query strings stay out of the log", () => {
+  it("a GET with secrets in its query string logs the path only, at every level", async () => {
+    const lines: string[] = [];
+    const server = await startServer({ logger: createLogger("trace", logSink(lines)) });
+    const password = "Query-String-Secret-77";
+    const token = "QueryStringRefreshToken_abcdefghijklmnopqrstu";
+    try {
+      const variables = encodeURIComponent(JSON.stringify({ password, refreshToken: token }));
+      const query = encodeURIComponent("{ __typename }");
+      const ran = await fetch(`${server.url}/graphql?query=${query}&variables=${variables}`, { headers: { "apollo-require-preflight": "true" } });
+      expect(await ran.json()).toEqual({ data: { __typename: "Query" } });
+      // Refused before execution (CSRF, mutation over GET) and an unknown route: still no query string.
+      await (await fetch(`${server.url}/graphql?query=${query}&variables=${variables}`)).arrayBuffer();
+      const mutation = encodeURIComponent(`mutation { login(input: { email: "a@b.co", password: "${password}" }) { accessToken } }`);
+      await (await fetch(`${server.url}/graphql?query=${mutation}`, { headers: { "apollo-require-preflight": "true" } })).arrayBuffer();
+      const missing = await fetch(`${server.url}/graphqlx?password=${password}&t=${token}`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).not.toContain(password);
+    } finally {
+      await server.close();
+    }
+    const output = lines.join("");
+    for (const secret of [password, encodeURIComponent(password), token, "variables="]) expect(output.includes(secret)).toBe(false);
+    // Control: the requests were logged, with their paths.
+    expect(output).toContain('"path":"/graphql"');
+    expect(output).toContain('"path":"/graphqlx"');
+    expect(output).toContain("route not found");
+  });
+});

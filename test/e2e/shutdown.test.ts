@@ -99,7 +99,7 @@ const LOGIN_ATTEMPTS = 10;
 const PASSWORD = "shutdown test password";
 const loginBody = (email: string) =>
   JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } });
-const isLoginArrival = (line: Record<string, any>) => line.msg === "incoming request" && line.req?.url === "/graphql";
+const isLoginArrival = (line: Record<string, any>) => line.msg === "incoming request" && line.req?.path === "/graphql";
 
 /**
  * Production matters most: Apollo installs its own SIGTERM handler whenever NODE_ENV is not "test".
