@@ -84,6 +84,15 @@ export function badInput(field: string, message: string): AuthError {
   return new AuthError("BAD_USER_INPUT", message, { field });
 }
 
+/** Refuses to pick one of several refresh cookies: which is ours and which was tossed in is unknowable. */
+export function ambiguousRefreshCookie(): AuthError {
+  return new AuthError(
+    "INVALID_REFRESH_TOKEN",
+    "The request carried more than one refresh-token cookie, so none was used and all were cleared; sign in again.",
+    { reason: "AMBIGUOUS_COOKIE" },
+  );
+}
+
 export function serviceUnavailable(): AuthError {
   return new AuthError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; try again shortly.");
 }

@@ -26,14 +26,14 @@ describe("logs never contain passwords or tokens", () => {
         headers: { "content-type": "application/json", "x-refresh-token-transport": "cookie" },
         body: JSON.stringify({ query: `mutation { login(input: { email: "logs@example.com", password: "${password}" }) { accessToken } }` }),
       });
-      const cookieToken = /^refresh_token=([^;]+)/.exec(cookieLogin.headers.getSetCookie()[0] ?? "")?.[1];
+      const cookieToken = /^__Host-refresh_token=([^;]+)/.exec(cookieLogin.headers.getSetCookie()[0] ?? "")?.[1];
       if (!cookieToken) throw new Error("cookie login set no cookie");
       const cookieRefresh = await fetch(`${server.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", cookie: `refresh_token=${cookieToken}` },
+        headers: { "content-type": "application/json", cookie: `__Host-refresh_token=${cookieToken}` },
         body: JSON.stringify({ query: "mutation { refreshToken { accessToken } }" }),
       });
-      const rotatedCookie = /^refresh_token=([^;]+)/.exec(cookieRefresh.headers.getSetCookie()[0] ?? "")?.[1];
+      const rotatedCookie = /^__Host-refresh_token=([^;]+)/.exec(cookieRefresh.headers.getSetCookie()[0] ?? "")?.[1];
       secrets.push(cookieToken, rotatedCookie ?? "missing-cookie");
       server.clock.advance(11_000);
       expect(onlyError(await refresh(server, pair.refreshToken)).extensions?.code).toBe("REFRESH_TOKEN_REUSED");
