@@ -7,6 +7,7 @@ import { createStores, type Database, migrate, openDatabase, toServiceUnavailabl
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
+import { warnAboutRiskySettings } from "./startup-warnings";
 
 export interface AppOverrides {
   /** Tests pin time through the same seam the services use. */
@@ -29,6 +30,7 @@ export interface App {
 /** Composition root: the only place that constructs clients and wires ports to adapters. */
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   try {
