@@ -10,6 +10,7 @@ import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
 import { emailsNeedingAttention, prepareDatabase } from "./prepare-database";
+import { warnAboutRiskySettings } from "./startup-warnings";
 
 export interface AppOverrides {
   /** Tests pin time through the same seam the services use. */
@@ -38,6 +39,7 @@ const RETENTION_MAX_BATCHES = 200;
 /** Composition root: the only place that constructs clients and wires ports to adapters. */
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   try {
@@ -90,6 +92,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       development,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
+      timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
     });
     const jobs = startBackgroundJobs(

@@ -78,7 +78,24 @@ export class AccessTokenService {
     }
     const typ: unknown = decoded.header.typ;
     if (typeof typ !== "string" || typ.toLowerCase() !== ACCESS_TOKEN_TYPE) throw unauthenticated("TOKEN_INVALID");
-    return parseClaims(decoded.payload);
+    // RFC 7515 §4.1.11: a recipient must refuse a token whose `crit` names extensions it does not
+    // understand, and we understand none; jsonwebtoken ignores the parameter.
+    if (Object.hasOwn(decoded.header, "crit")) throw unauthenticated("TOKEN_INVALID");
+    const claims = parseClaims(decoded.payload);
+    this.assertIssuedByOurPolicy(claims);
+    return claims;
+  }
+
+  /**
+   * Only tokens shaped like the ones we issue: no longer-lived than ACCESS_TOKEN_TTL (a token
+   * minted elsewhere with the same key, or before the TTL was lowered, must not outlive policy),
+   * and not issued in the future, which would let a short `exp - iat` still end far ahead.
+   */
+  private assertIssuedByOurPolicy(claims: AccessTokenClaims): void {
+    const tolerance = this.settings.clockToleranceSeconds;
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    if (claims.exp - claims.iat > this.settings.ttlSeconds + tolerance) throw unauthenticated("TOKEN_INVALID");
+    if (claims.iat > now + tolerance) throw unauthenticated("TOKEN_INVALID");
   }
 }
 

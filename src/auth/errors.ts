@@ -89,6 +89,15 @@ export function lastAdmin(): AuthError {
   return new AuthError("FORBIDDEN", "This is the last ADMIN account; promote another account before demoting it.", { reason: "LAST_ADMIN" });
 }
 
+/** Refuses to pick one of several refresh cookies: which is ours and which was tossed in is unknowable. */
+export function ambiguousRefreshCookie(): AuthError {
+  return new AuthError(
+    "INVALID_REFRESH_TOKEN",
+    "The request carried more than one refresh-token cookie, so none was used and all were cleared; sign in again.",
+    { reason: "AMBIGUOUS_COOKIE" },
+  );
+}
+
 export function serviceUnavailable(): AuthError {
   return new AuthError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; try again shortly.");
 }

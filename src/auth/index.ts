@@ -10,6 +10,7 @@ export type { Auth, AuthMaintenance, AuthOptions } from "./create-auth";
 export { normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credentials";
 export type { AuthLogger, SessionPolicy } from "./deps";
 export {
+  ambiguousRefreshCookie,
   AUTH_ERROR_CODES,
   AuthError,
   FORBIDDEN_REASONS,

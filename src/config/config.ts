@@ -2,7 +2,9 @@ import { createSecretKey, KeyObject } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { type BreachCheckConfig, readBreachCheck } from "./breach-check";
 import { ConfigError } from "./config-error";
+import type { HttpTimeouts } from "../http";
 import type { RateLimitPolicy } from "../limits";
+import { readHttpTimeouts } from "./http-timeouts";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
 import { readIpv6PrefixLength, readRateLimits } from "./rate-limits";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
@@ -45,6 +47,8 @@ export interface Config {
   redisKeyPrefix: string;
   /** Fastify trustProxy: false (socket address only), true, a hop count, or trusted addresses. */
   trustProxy: boolean | number | string;
+  /** Request, headers, keep-alive and socket-idle limits; none may be off (slowloris). */
+  httpTimeouts: HttpTimeouts;
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -94,6 +98,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisUrl: readRedisUrl(env),
     redisKeyPrefix: readString(env, "REDIS_KEY_PREFIX", "auth:rl"),
     trustProxy: readTrustProxy(env),
+    httpTimeouts: readHttpTimeouts(env),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");

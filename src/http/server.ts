@@ -9,8 +9,11 @@ import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
+import { forbidCaching } from "./no-store";
+import { notFoundWithoutQuery } from "./not-found";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
+import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
 export interface HttpServerOptions {
   auth: Auth;
@@ -21,6 +24,7 @@ export interface HttpServerOptions {
   /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
   corsOrigins: readonly string[];
   trustProxy: boolean | number | string;
+  timeouts: HttpTimeouts;
   /** Maps infrastructure errors (database down) to client-visible codes; see createErrorFormatter. */
   translateError?: (error: unknown) => AuthError | null;
 }
@@ -47,10 +51,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestIdFor,
+    ...timeoutOptions(options.timeouts),
   });
   echoRequestId(app);
   closeConnectionsWhileDraining(app);
+  forbidCaching(app);
   app.setErrorHandler(httpErrorHandler);
+  notFoundWithoutQuery(app);
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);
   registerHealthRoutes(app, options.readiness);

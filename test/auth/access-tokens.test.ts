@@ -81,6 +81,45 @@ describe("AccessTokenService", () => {
     expect(codeOf(() => svc.verify(forge({ ...valid, nbf: now + 60 })))).toBe("TOKEN_INVALID");
   });
 
+  describe("header parameters and lifetime beyond the signature", () => {
+    it.each([
+      ["crit naming an extension", { typ: "at+jwt", crit: ["exp"] }],
+      ["crit naming an unknown parameter", { typ: "at+jwt", crit: ["x-ext"], "x-ext": true }],
+      ["an empty crit list", { typ: "at+jwt", crit: [] }],
+      ["a null crit", { typ: "at+jwt", crit: null }],
+    ])("rejects %s as TOKEN_INVALID (RFC 7515 §4.1.11)", (_name, header) => {
+      const svc = service();
+      expect(codeOf(() => svc.verify(forge(valid, header)))).toBe("TOKEN_INVALID");
+      expect(codeOf(() => svc.verify(forge(valid, header), { allowExpired: true }))).toBe("TOKEN_INVALID");
+    });
+
+    it("rejects a lifetime longer than the configured TTL plus the clock tolerance", () => {
+      const svc = service();
+      expect(codeOf(() => svc.verify(forge({ ...valid, exp: now + 900 + 5 })))).toBe("accepted");
+      expect(codeOf(() => svc.verify(forge({ ...valid, exp: now + 900 + 6 })))).toBe("TOKEN_INVALID");
+      expect(codeOf(() => svc.verify(forge({ ...valid, exp: now + 365 * 86400 })))).toBe("TOKEN_INVALID");
+      // The lifetime counts from iat, so a token issued long ago with a huge exp is refused too.
+      expect(codeOf(() => svc.verify(forge({ ...valid, iat: now - 86400, exp: now + 60 })))).toBe("TOKEN_INVALID");
+    });
+
+    it("a token of the old, longer TTL stops working once ACCESS_TOKEN_TTL is lowered", () => {
+      const { token } = service(fixedClock(T0), { ttlSeconds: 3600 }).issue(subject);
+      expect(codeOf(() => service(fixedClock(T0), { ttlSeconds: 3600 }).verify(token))).toBe("accepted");
+      expect(codeOf(() => service(fixedClock(T0), { ttlSeconds: 900 }).verify(token))).toBe("TOKEN_INVALID");
+    });
+
+    it("rejects an iat in the future beyond the tolerance (a short exp - iat that ends far ahead)", () => {
+      const svc = service();
+      expect(codeOf(() => svc.verify(forge({ ...valid, iat: now + 5, exp: now + 905 })))).toBe("accepted");
+      expect(codeOf(() => svc.verify(forge({ ...valid, iat: now + 86400, exp: now + 86400 + 900 })))).toBe("TOKEN_INVALID");
+    });
+
+    it("applies the lifetime checks to logout's expired-token path too", () => {
+      const svc = service();
+      expect(codeOf(() => svc.verify(forge({ ...valid, iat: now - 2 * 86400, exp: now - 60 }), { allowExpired: true }))).toBe("TOKEN_INVALID");
+    });
+  });
+
   it("accepts a forged-looking but correctly formed token (control for the rejections above)", () => {
     expect(codeOf(() => service().verify(forge(valid)))).toBe("accepted");
   });

@@ -79,6 +79,12 @@ describe("loadConfig", () => {
     [{ JWT_SECRET: SECRET, HIBP_API_URL: "api.pwnedpasswords.com" }, "HIBP_API_URL", /https:\/\/api\.pwnedpasswords\.com/],
     [{ JWT_SECRET: SECRET, HIBP_API_URL: "ftp://mirror.example.com" }, "HIBP_API_URL", /http or https/],
     [{ JWT_SECRET: SECRET, HIBP_API_URL: "https://mirror.example.com/?key=1" }, "HIBP_API_URL", /no query/],
+    [{ JWT_SECRET: SECRET, HTTP_REQUEST_TIMEOUT: "0" }, "HTTP_REQUEST_TIMEOUT", /between 1s/],
+    [{ JWT_SECRET: SECRET, HTTP_HEADERS_TIMEOUT: "0s" }, "HTTP_HEADERS_TIMEOUT", /between 1s/],
+    [{ JWT_SECRET: SECRET, HTTP_KEEPALIVE_TIMEOUT: "1h" }, "HTTP_KEEPALIVE_TIMEOUT", /between 1s and 600s/],
+    [{ JWT_SECRET: SECRET, HTTP_CONNECTION_TIMEOUT: "soon" }, "HTTP_CONNECTION_TIMEOUT", /duration/],
+    [{ JWT_SECRET: SECRET, HTTP_HEADERS_TIMEOUT: "40s" }, "HTTP_HEADERS_TIMEOUT", /must not exceed HTTP_REQUEST_TIMEOUT \(40s > 30s\); lower HTTP_HEADERS_TIMEOUT or raise HTTP_REQUEST_TIMEOUT/],
+    [{ JWT_SECRET: SECRET, HTTP_REQUEST_TIMEOUT: "5s" }, "HTTP_HEADERS_TIMEOUT", /must not exceed HTTP_REQUEST_TIMEOUT \(10s > 5s\)/],
   ])("rejects %j naming %s", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -113,6 +119,19 @@ describe("loadConfig", () => {
     expect(second.jwt.secretSource).toBe("file");
     expect(second.jwt.key.export().equals(first.jwt.key.export())).toBe(true);
     expect(Buffer.from(readFileSync(path, "utf8").trim(), "base64url").length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("HTTP timeouts: every one on by default, configurable as durations", () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).httpTimeouts).toEqual({ requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000, connectionMs: 60_000 });
+    const custom = loadConfig({
+      JWT_SECRET: SECRET,
+      HTTP_REQUEST_TIMEOUT: "2m",
+      HTTP_HEADERS_TIMEOUT: "2m",
+      HTTP_KEEPALIVE_TIMEOUT: "65",
+      HTTP_CONNECTION_TIMEOUT: "5m",
+    });
+    expect(custom.httpTimeouts).toEqual({ requestMs: 120_000, headersMs: 120_000, keepAliveMs: 65_000, connectionMs: 300_000 });
+    expect(Object.isFrozen(custom.httpTimeouts)).toBe(true);
   });
 
   it("production defaults: introspection off, listen on all interfaces", () => {

@@ -19,9 +19,12 @@ async function post(server: TestServer, query: string, variables: object, header
   return { status: res.status, body: await res.json(), cookies: res.headers.getSetCookie() };
 }
 
-function cookieValue(setCookie: string | undefined): string {
-  const match = /^refresh_token=([^;]*)/.exec(setCookie ?? "");
-  if (!match) throw new Error(`no refresh_token cookie in ${setCookie}`);
+/** The cookie name outside plain-http development (tests run with NODE_ENV=test). */
+const COOKIE = "__Host-refresh_token";
+
+function cookieValue(setCookie: string | undefined, name = COOKIE): string {
+  const match = new RegExp(`^${name}=([^;]*)`).exec(setCookie ?? "");
+  if (!match) throw new Error(`no ${name} cookie in ${setCookie}`);
   return match[1] ?? "";
 }
 
@@ -48,7 +51,8 @@ describe("refresh token in an HttpOnly cookie", () => {
     expect(raw.body.data.login.accessToken).toEqual(expect.any(String));
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const attributes = raw.cookies[0]?.split(";").map((a) => a.trim().toLowerCase()) ?? [];
-    expect(attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict", "path=/graphql", "secure"]));
+    expect(attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict", "path=/", "secure"]));
+    expect(attributes.some((a) => a.startsWith("domain="))).toBe(false);
     const maxAge = Number(attributes.find((a) => a.startsWith("max-age="))?.slice(8));
     expect(maxAge).toBeGreaterThan(14 * 86400 - 60);
     expect(maxAge).toBeLessThanOrEqual(14 * 86400);
@@ -56,27 +60,27 @@ describe("refresh token in an HttpOnly cookie", () => {
 
   it("refreshToken without an argument reads the cookie, rotates it and answers with a new cookie", async () => {
     const { token } = await cookieLogin();
-    const raw = await post(server, REFRESH, {}, { cookie: `refresh_token=${token}` });
+    const raw = await post(server, REFRESH, {}, { cookie: `${COOKIE}=${token}` });
     expect(raw.body.errors).toBeUndefined();
     expect(raw.body.data.refreshToken.refreshToken).toBeNull();
     const next = cookieValue(raw.cookies[0]);
     expect(next).not.toBe(token);
     expect((await tokenRow(sha256(token)))?.rotatedAt).not.toBeNull();
-    const again = await post(server, REFRESH, {}, { cookie: `refresh_token=${next}`, "x-refresh-token-transport": "cookie" });
+    const again = await post(server, REFRESH, {}, { cookie: `${COOKIE}=${next}`, "x-refresh-token-transport": "cookie" });
     expect(cookieValue(again.cookies[0])).not.toBe(next);
   });
 
   it("logout without an argument revokes the cookie's session and clears the cookie", async () => {
     const { token } = await cookieLogin();
-    const raw = await post(server, `mutation { logout }`, {}, { cookie: `refresh_token=${token}` });
+    const raw = await post(server, `mutation { logout }`, {}, { cookie: `${COOKIE}=${token}` });
     expect(raw.body.data).toEqual({ logout: true });
-    expect(raw.cookies[0]).toMatch(/^refresh_token=;/);
+    expect(raw.cookies[0]).toMatch(/^__Host-refresh_token=;/);
     expect(raw.cookies[0]?.toLowerCase()).toContain("max-age=0");
     expect((await tokenRow(sha256(token)))?.revokedAt).not.toBeNull();
   });
 
   it("a dead cookie token fails with INVALID_REFRESH_TOKEN and is cleared", async () => {
-    const raw = await post(server, REFRESH, {}, { cookie: `refresh_token=${"A".repeat(43)}` });
+    const raw = await post(server, REFRESH, {}, { cookie: `${COOKIE}=${"A".repeat(43)}` });
     expect(raw.body.errors[0].extensions.code).toBe("INVALID_REFRESH_TOKEN");
     expect(raw.cookies[0]?.toLowerCase()).toContain("max-age=0");
   });
@@ -97,7 +101,7 @@ describe("refresh token in an HttpOnly cookie", () => {
     for (const { body, ...headers } of attempts) {
       const res = await fetch(`${server.url}/graphql`, {
         method: "POST",
-        headers: { ...headers, cookie: `refresh_token=${token}`, origin: "https://evil.example" },
+        headers: { ...headers, cookie: `${COOKIE}=${token}`, origin: "https://evil.example" },
         body,
       });
       expect([headers["content-type"], res.status]).toEqual([headers["content-type"], expect.any(Number)]);
@@ -106,7 +110,7 @@ describe("refresh token in an HttpOnly cookie", () => {
       expect(res.headers.getSetCookie()).toEqual([]);
     }
     const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent("mutation { logout }")}`, {
-      headers: { cookie: `refresh_token=${token}`, "apollo-require-preflight": "true" },
+      headers: { cookie: `${COOKIE}=${token}`, "apollo-require-preflight": "true" },
     });
     expect(get.status).toBeGreaterThanOrEqual(400);
     const row = await tokenRow(sha256(token));
@@ -141,8 +145,9 @@ describe("cookie Secure flag", () => {
       const raw = await post(dev, LOGIN, { i: { email: "dev@example.com", password: "correct horse battery" } }, {
         "x-refresh-token-transport": "cookie",
       });
+      expect(raw.cookies[0]).toMatch(/^refresh_token=/);
       const attributes = raw.cookies[0]?.split(";").map((a) => a.trim().toLowerCase()) ?? [];
-      expect(attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict"]));
+      expect(attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict", "path=/graphql"]));
       expect(attributes).not.toContain("secure");
     } finally {
       await dev.close();

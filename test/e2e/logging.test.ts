@@ -26,14 +26,14 @@ describe("logs never contain passwords or tokens", () => {
         headers: { "content-type": "application/json", "x-refresh-token-transport": "cookie" },
         body: JSON.stringify({ query: `mutation { login(input: { email: "logs@example.com", password: "${password}" }) { accessToken } }` }),
       });
-      const cookieToken = /^refresh_token=([^;]+)/.exec(cookieLogin.headers.getSetCookie()[0] ?? "")?.[1];
+      const cookieToken = /^__Host-refresh_token=([^;]+)/.exec(cookieLogin.headers.getSetCookie()[0] ?? "")?.[1];
       if (!cookieToken) throw new Error("cookie login set no cookie");
       const cookieRefresh = await fetch(`${server.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", cookie: `refresh_token=${cookieToken}` },
+        headers: { "content-type": "application/json", cookie: `__Host-refresh_token=${cookieToken}` },
         body: JSON.stringify({ query: "mutation { refreshToken { accessToken } }" }),
       });
-      const rotatedCookie = /^refresh_token=([^;]+)/.exec(cookieRefresh.headers.getSetCookie()[0] ?? "")?.[1];
+      const rotatedCookie = /^__Host-refresh_token=([^;]+)/.exec(cookieRefresh.headers.getSetCookie()[0] ?? "")?.[1];
       secrets.push(cookieToken, rotatedCookie ?? "missing-cookie");
       server.clock.advance(11_000);
       expect(onlyError(await refresh(server, pair.refreshToken)).extensions?.code).toBe("REFRESH_TOKEN_REUSED");
@@ -51,5 +51,35 @@ describe("logs never contain passwords or tokens", () => {
     expect(output).toContain("login succeeded");
     expect(output).toContain("refresh_reuse_detected");
     for (const secret of secrets) expect(output.includes(secret)).toBe(false);
+  });
+});
+
+describe("query strings stay out of the log", () => {
+  it("a GET with secrets in its query string logs the path only, at every level", async () => {
+    const lines: string[] = [];
+    const server = await startServer({ logger: createLogger("trace", logSink(lines)) });
+    const password = "Query-String-Secret-77";
+    const token = "QueryStringRefreshToken_abcdefghijklmnopqrstu";
+    try {
+      const variables = encodeURIComponent(JSON.stringify({ password, refreshToken: token }));
+      const query = encodeURIComponent("{ __typename }");
+      const ran = await fetch(`${server.url}/graphql?query=${query}&variables=${variables}`, { headers: { "apollo-require-preflight": "true" } });
+      expect(await ran.json()).toEqual({ data: { __typename: "Query" } });
+      // Refused before execution (CSRF, mutation over GET) and an unknown route: still no query string.
+      await (await fetch(`${server.url}/graphql?query=${query}&variables=${variables}`)).arrayBuffer();
+      const mutation = encodeURIComponent(`mutation { login(input: { email: "a@b.co", password: "${password}" }) { accessToken } }`);
+      await (await fetch(`${server.url}/graphql?query=${mutation}`, { headers: { "apollo-require-preflight": "true" } })).arrayBuffer();
+      const missing = await fetch(`${server.url}/graphqlx?password=${password}&t=${token}`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).not.toContain(password);
+    } finally {
+      await server.close();
+    }
+    const output = lines.join("");
+    for (const secret of [password, encodeURIComponent(password), token, "variables="]) expect(output.includes(secret)).toBe(false);
+    // Control: the requests were logged, with their paths.
+    expect(output).toContain('"path":"/graphql"');
+    expect(output).toContain('"path":"/graphqlx"');
+    expect(output).toContain("route not found");
   });
 });

@@ -43,7 +43,7 @@ const PASSWORD = "graceful exit test 9";
 const loginBody = (email: string) =>
   JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, variables: { i: { email, password: PASSWORD } } });
 const isLoginArrival = (line: Record<string, unknown>) =>
-  line.msg === "incoming request" && (line.req as { url?: unknown } | undefined)?.url === "/graphql";
+  line.msg === "incoming request" && (line.req as { path?: unknown } | undefined)?.path === "/graphql";
 
 /**
  * Production matters most: Apollo installs its own SIGTERM handler whenever NODE_ENV is not "test".

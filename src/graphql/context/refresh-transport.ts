@@ -5,16 +5,20 @@
  */
 export interface RefreshTokenTransport {
   readonly mode: "body" | "cookie";
-  /** The refresh token from the request's cookie, if it sent one. */
-  readonly cookieToken: string | undefined;
+  /**
+   * Every distinct refresh token the request's cookies carried under the cookie name that applies
+   * to it. More than one means a second cookie was planted beside ours (cookie tossing).
+   */
+  readonly cookieTokens: readonly string[];
   setCookie(token: string, expiresAt: Date): void;
+  /** Expires every refresh cookie this server could have set, at every path it could have used. */
   clearCookie(): void;
 }
 
 /** For callers without HTTP (tests, scripts): body transport, no cookie. */
 export const BODY_TRANSPORT: RefreshTokenTransport = {
   mode: "body",
-  cookieToken: undefined,
+  cookieTokens: [],
   setCookie: () => undefined,
   clearCookie: () => undefined,
 };

@@ -1,16 +1,12 @@
 import type { MutationResolvers } from "../generated/resolvers-types";
-import { deliver, presentedRefreshToken, refreshFromCookieOrArgument } from "./token-delivery";
+import { deliver, logoutPresented, refreshFromCookieOrArgument } from "./token-delivery";
 import { viewerOf } from "./viewer";
 
 export const Mutation: MutationResolvers = {
   signup: async (_root, { input }, ctx) => deliver(ctx, await ctx.auth.accounts.signup(input, ctx.client)),
   login: async (_root, { input }, ctx) => deliver(ctx, await ctx.auth.accounts.login(input, ctx.client)),
   refreshToken: (_root, args, ctx) => refreshFromCookieOrArgument(ctx, args.refreshToken),
-  logout: async (_root, args, ctx) => {
-    const done = await ctx.auth.sessions.logout(presentedRefreshToken(ctx, args.refreshToken), ctx.authorization, ctx.client);
-    if (ctx.refreshTransport.cookieToken !== undefined) ctx.refreshTransport.clearCookie();
-    return done;
-  },
+  logout: (_root, args, ctx) => logoutPresented(ctx, args.refreshToken),
   logoutAll: (_root, _args, ctx) => ctx.auth.sessions.logoutAll(viewerOf(ctx), ctx.client),
   revokeSession: (_root, { id }, ctx) => ctx.auth.sessions.revoke(viewerOf(ctx), id, ctx.client),
   changePassword: async (_root, { input }, ctx) =>

@@ -1,4 +1,4 @@
-import { isAuthError, type TokenPair } from "../../auth";
+import { ambiguousRefreshCookie, isAuthError, type TokenPair } from "../../auth";
 import type { GraphQLContext } from "../context";
 
 export type AuthPayloadView = Omit<TokenPair, "refreshToken"> & { refreshToken: string | null };
@@ -13,17 +13,24 @@ export function deliver(ctx: GraphQLContext, pair: TokenPair, viaCookie = ctx.re
   return { ...pair, refreshToken: null };
 }
 
-/** An explicit argument wins; without one, the cookie (if the browser sent it). */
+/**
+ * An explicit argument wins; without one, the cookie. Two cookies are refused rather than the
+ * first taken: a sibling subdomain or a network attacker can plant one that sorts first, to have
+ * the victim's browser refresh (and keep using) the attacker's session.
+ */
 export function presentedRefreshToken(ctx: GraphQLContext, argument: string | null | undefined): string | null {
-  return argument ?? ctx.refreshTransport.cookieToken ?? null;
+  if (argument != null) return argument;
+  const cookies = ctx.refreshTransport.cookieTokens;
+  if (cookies.length > 1) throw ambiguousRefreshCookie();
+  return cookies[0] ?? null;
 }
 
-/** A cookie holding a dead refresh token is useless to the browser: drop it with the error. */
+/** A cookie holding a dead (or ambiguous) refresh token is useless to the browser: drop it with the error. */
 export async function refreshFromCookieOrArgument(
   ctx: GraphQLContext,
   argument: string | null | undefined,
 ): Promise<AuthPayloadView> {
-  const fromCookie = argument == null && ctx.refreshTransport.cookieToken !== undefined;
+  const fromCookie = argument == null && ctx.refreshTransport.cookieTokens.length > 0;
   try {
     const pair = await ctx.auth.refresh.refresh(presentedRefreshToken(ctx, argument), ctx.client);
     return deliver(ctx, pair, fromCookie || ctx.refreshTransport.mode === "cookie");
@@ -31,4 +38,17 @@ export async function refreshFromCookieOrArgument(
     if (fromCookie && isAuthError(error)) ctx.refreshTransport.clearCookie();
     throw error;
   }
+}
+
+/**
+ * Logout ends the argument's session or, without one, the session of every refresh cookie: this
+ * browser presented them all, and ending a tossed one only signs its planter out. Then the
+ * cookies go. With neither, the bearer token's session ends.
+ */
+export async function logoutPresented(ctx: GraphQLContext, argument: string | null | undefined): Promise<boolean> {
+  const cookies = ctx.refreshTransport.cookieTokens;
+  const tokens = argument != null ? [argument] : cookies.length > 0 ? cookies : [null];
+  for (const token of tokens) await ctx.auth.sessions.logout(token, ctx.authorization, ctx.client);
+  if (cookies.length > 0) ctx.refreshTransport.clearCookie();
+  return true;
 }

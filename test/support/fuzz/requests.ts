@@ -111,7 +111,13 @@ export function rawRequestArbitrary(seeds: FuzzSeeds) {
       accept: fc.option(fc.constantFrom("application/json", "text/html", "application/graphql-response+json", "*/*", "multipart/mixed"), { nil: undefined }),
       authorization: authorizationArbitrary(seeds),
       // The refresh-token cookie transport and request ids are read from headers too.
-      cookie: fc.option(fc.oneof(pick(seeds.refreshTokens), headerSafe(100)).map((t) => `refresh_token=${t}`), { nil: undefined }),
+      // Either cookie name, sometimes several (cookie tossing), sometimes under both names.
+      cookie: fc.option(
+        fc
+          .array(fc.tuple(fc.constantFrom("__Host-refresh_token", "refresh_token"), fc.oneof(pick(seeds.refreshTokens), headerSafe(100))), { minLength: 1, maxLength: 3 })
+          .map((pairs) => pairs.map(([name, value]) => `${name}=${value}`).join("; ")),
+        { nil: undefined },
+      ),
       transport: fc.option(fc.constantFrom("cookie", "body", "COOKIE", ""), { nil: undefined }),
       requestId: fc.option(headerSafe(200), { nil: undefined }),
       body,
