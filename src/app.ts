@@ -102,7 +102,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
           name: "retention",
           everyMs: config.retention.intervalSeconds * 1000,
           firstAfterMs: Math.min(RETENTION_FIRST_RUN_MS, config.retention.intervalSeconds * 1000),
-          run: () => auth.maintenance.retention.run(),
+          run: (stopping) => auth.maintenance.retention.run(stopping),
         },
       ],
       logger,

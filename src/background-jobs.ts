@@ -5,11 +5,12 @@ export interface PeriodicJob {
   everyMs: number;
   /** Delay before the first run (default: everyMs). */
   firstAfterMs?: number;
-  run(): Promise<unknown>;
+  /** `stopping` is aborted at shutdown: long work should end at its next safe point. */
+  run(stopping: AbortSignal): Promise<unknown>;
 }
 
 export interface BackgroundJobs {
-  /** Cancels future runs and waits for the ones in progress. */
+  /** Cancels future runs, asks the ones in progress to end early, and waits for them. */
   stop(): Promise<void>;
 }
 
@@ -21,19 +22,19 @@ export interface BackgroundJobs {
 export function startBackgroundJobs(jobs: readonly PeriodicJob[], logger: Pick<Logger, "warn">): BackgroundJobs {
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
-  let stopped = false;
+  const stopping = new AbortController();
 
   const schedule = (job: PeriodicJob, delayMs: number) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      const run = job.run().then(
+      const run = job.run(stopping.signal).then(
         () => undefined,
         (error: unknown) => logger.warn({ err: error, job: job.name }, "background job failed; retrying at its next run"),
       );
       running.add(run);
       void run.finally(() => {
         running.delete(run);
-        if (!stopped) schedule(job, job.everyMs);
+        if (!stopping.signal.aborted) schedule(job, job.everyMs);
       });
     }, delayMs);
     timer.unref();
@@ -43,7 +44,8 @@ export function startBackgroundJobs(jobs: readonly PeriodicJob[], logger: Pick<L
   for (const job of jobs) schedule(job, job.firstAfterMs ?? job.everyMs);
   return {
     async stop() {
-      stopped = true;
+      // A shutdown waits for these runs, so they must not first drain a backlog of hours.
+      stopping.abort();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all([...running]);

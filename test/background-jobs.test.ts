@@ -1,4 +1,8 @@
-import { startBackgroundJobs } from "../src/background-jobs";
+import { fixedClock, type RetentionStore } from "../src/auth";
+import { RetentionService } from "../src/auth/retention-service";
+import { type BackgroundJobs, startBackgroundJobs } from "../src/background-jobs";
+import { createStores, migrate, openDatabase } from "../src/db";
+import { silentLogger } from "./support/auth-fixture";
 
 const logger = () => {
   const warnings: unknown[] = [];
@@ -61,5 +65,45 @@ describe("startBackgroundJobs", () => {
     expect(finished).toBe(true);
     await sleep(50);
     expect(started).toBe(1);
+  });
+});
+
+describe("the retention job at shutdown (PGlite, real RetentionService)", () => {
+  it("stop() ends a run between two batches instead of draining everything first", async () => {
+    const db = await openDatabase("pglite:memory");
+    try {
+      await migrate(db);
+      await db.prisma.$executeRawUnsafe(`INSERT INTO audit_events (id, type, created_at)
+        SELECT gen_random_uuid(), 'signup', '2020-01-01T00:00:00Z'::timestamptz FROM generate_series(1, 200)`);
+      const store = createStores(db).retention;
+      let stopping: Promise<void> | null = null;
+      let jobs: BackgroundJobs | null = null;
+      // The first batch asks for shutdown, as a SIGTERM arriving mid-run does.
+      const retention: RetentionStore = {
+        exclusively: (work) =>
+          store.exclusively((batches) =>
+            work({
+              ...batches,
+              deleteAuditEventsBefore: async (cutoff, limit) => {
+                const deleted = await batches.deleteAuditEventsBefore(cutoff, limit);
+                stopping ??= jobs?.stop() ?? null;
+                return deleted;
+              },
+            }),
+          ),
+      };
+      const service = new RetentionService(
+        { retention, clock: fixedClock(new Date("2026-01-01T00:00:00Z")), logger: silentLogger },
+        { auditRetentionMs: 90 * 86400_000, sessionRetentionMs: 0, batchSize: 1, maxBatchesPerRun: 1000 },
+      );
+      jobs = startBackgroundJobs([{ name: "retention", everyMs: 3_600_000, firstAfterMs: 0, run: (signal) => service.run(signal) }], logger());
+      while (stopping === null) await sleep(5);
+      await stopping;
+      const [left] = await db.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM audit_events`;
+      // One batch, perhaps two, went before the stop was seen; the other ~198 rows wait for the next start.
+      expect(left?.n).toBeGreaterThanOrEqual(190);
+    } finally {
+      await db.close();
+    }
   });
 });

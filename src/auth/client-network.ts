@@ -2,7 +2,9 @@
  * Client addresses as rate-limit keys. A budget keyed on the full IPv6 address is no budget at
  * all: every VPS gets a /64 (2^64 addresses), so IPv6 clients are keyed by their network prefix.
  * IPv4-mapped IPv6 (`::ffff:192.0.2.1`, what a dual-stack socket reports for IPv4 peers) is the
- * IPv4 address it carries, so one client has one key whichever way it arrives.
+ * IPv4 address it carries, so one client has one key whichever way it arrives. So is an address
+ * in the NAT64 well-known prefix 64:ff9b::/96 (RFC 6052): an IPv6-only server behind stateless
+ * translation sees every IPv4 client there, and keyed by /64 they would all share one budget.
  */
 
 export const DEFAULT_IPV6_PREFIX_LENGTH = 64;
@@ -36,7 +38,7 @@ function parseIp(raw: string): Parsed | null {
   if (v4) return { v: 4, octets: v4 };
   const groups = parseV6(text);
   if (!groups) return null;
-  return isV4Mapped(groups) ? { v: 4, octets: v4FromGroups(groups[6] ?? 0, groups[7] ?? 0) } : { v: 6, groups };
+  return embedsIpv4(groups) ? { v: 4, octets: v4FromGroups(groups[6] ?? 0, groups[7] ?? 0) } : { v: 6, groups };
 }
 
 /** `[::1]:443` → `::1`, `192.0.2.1:80` → `192.0.2.1`, `fe80::1%eth0` → `fe80::1`. */
@@ -79,8 +81,11 @@ function groupsOf(part: string): number[] | null {
   return groups;
 }
 
-function isV4Mapped(groups: number[]): boolean {
-  return groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+/** `::ffff:0:0/96` (IPv4-mapped) or `64:ff9b::/96` (NAT64 well-known prefix). */
+function embedsIpv4(groups: number[]): boolean {
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
+  return mapped || nat64;
 }
 
 function v4FromGroups(high: number, low: number): number[] {

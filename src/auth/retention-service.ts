@@ -29,8 +29,11 @@ export class RetentionService {
     private readonly policy: RetentionPolicy,
   ) {}
 
-  /** Null when another instance was already running it. */
-  async run(): Promise<RetentionReport | null> {
+  /**
+   * Null when another instance was already running it. Once `stopping` is aborted (shutdown), no
+   * further batch starts: what is left waits for the next run, on this instance or another.
+   */
+  async run(stopping?: AbortSignal): Promise<RetentionReport | null> {
     const now = this.deps.clock.now().getTime();
     const report: RetentionReport = { sessions: 0, refreshTokens: 0, auditEvents: 0 };
     const ran = await this.deps.retention.exclusively(async (batches) => {
@@ -38,11 +41,12 @@ export class RetentionService {
       if (sessionRetentionMs > 0) {
         const cutoff = new Date(now - sessionRetentionMs);
         // Sessions first: their tokens go with them, leaving fewer single tokens to delete.
-        report.sessions = await this.drain((limit) => batches.deleteSessionsEndedBefore(cutoff, limit));
-        report.refreshTokens = await this.drain((limit) => batches.deleteRefreshTokensEndedBefore(cutoff, limit));
+        report.sessions = await this.drain((limit) => batches.deleteSessionsEndedBefore(cutoff, limit), stopping);
+        report.refreshTokens = await this.drain((limit) => batches.deleteRefreshTokensEndedBefore(cutoff, limit), stopping);
       }
       if (auditRetentionMs > 0) {
-        report.auditEvents = await this.drain((limit) => batches.deleteAuditEventsBefore(new Date(now - auditRetentionMs), limit));
+        const cutoff = new Date(now - auditRetentionMs);
+        report.auditEvents = await this.drain((limit) => batches.deleteAuditEventsBefore(cutoff, limit), stopping);
       }
     });
     if (!ran) return null;
@@ -52,9 +56,9 @@ export class RetentionService {
     return report;
   }
 
-  private async drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  private async drain(deleteBatch: (limit: number) => Promise<number>, stopping?: AbortSignal): Promise<number> {
     let total = 0;
-    for (let batch = 0; batch < this.policy.maxBatchesPerRun; batch++) {
+    for (let batch = 0; batch < this.policy.maxBatchesPerRun && !stopping?.aborted; batch++) {
       const deleted = await deleteBatch(this.policy.batchSize);
       total += deleted;
       if (deleted < this.policy.batchSize) break;

@@ -9,9 +9,10 @@ class SessionEnded extends Error {}
 
 /**
  * UserStore.changePassword. Lock order: the user row (the version bump), then sessions, then
- * refresh tokens — rotation and revocation also take sessions before tokens, and no other path
- * locks a user row while holding a session, so these never deadlock. A login inserting its
- * session waits on the user row (FOR SHARE) and then sees the new version.
+ * refresh tokens — rotation and revocation also take sessions before tokens, revoking all of a
+ * user's sessions takes the user row first too (lockUserForRevocation), and no path locks a user
+ * row while holding a session, so these never deadlock. A login inserting its session waits on
+ * the user row (FOR SHARE) and then sees the new version.
  */
 export async function changePasswordInTransaction(prisma: PrismaClient, change: PasswordChange): Promise<PasswordChangeResult> {
   try {

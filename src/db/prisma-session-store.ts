@@ -4,7 +4,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 import { lockRefreshToken } from "./refresh-token-lock";
 import { SESSION_RECORD } from "./selections";
 import { queryLiveSessions, querySessionState } from "./session-state-query";
-import { insertSessionWithToken, revokeSessions, rotationTransaction } from "./session-writes";
+import { insertSessionWithToken, lockUserForRevocation, revokeSessions, rotationTransaction } from "./session-writes";
 import { isUuid } from "../auth";
 
 /** Rotation holds a row lock; bound both the wait for a connection and the time holding it. */
@@ -58,10 +58,10 @@ export class PrismaSessionStore implements SessionStore {
     if (!isUuid(userId)) return 0;
     // A malformed exception id matches no session, so there is nothing to spare.
     const except = exceptSessionId !== undefined && isUuid(exceptSessionId) ? { not: exceptSessionId } : undefined;
-    const revoked = await this.prisma.$transaction(
-      (tx) => revokeSessions(tx, { userId, id: except }, at, reason),
-      TX_OPTIONS,
-    );
+    const revoked = await this.prisma.$transaction(async (tx) => {
+      await lockUserForRevocation(tx, userId);
+      return revokeSessions(tx, { userId, id: except }, at, reason);
+    }, TX_OPTIONS);
     return revoked.length;
   }
 }

@@ -40,6 +40,10 @@ export function sqlRetentionStore(db: Pick<Database, "sql">): RetentionStore {
  * Each DELETE takes at most `limit` rows through an indexed sub-select. Cutoffs travel as ISO
  * text cast to timestamptz, so no driver's Date serialization (or session time zone) is involved.
  * expires_at never exceeds absolute_expires_at, so "expired" needs only the idle expiry.
+ *
+ * SKIP LOCKED: a row someone holds (a logoutAll revoking a long-expired session, a rotation) is
+ * left for a later batch instead of waited for. Waiting deadlocked: a revocation locks a user's
+ * sessions in heap order while this DELETE, on a table of any size, visits them in hash order.
  */
 function batchesOn(sql: SqlExecutor): RetentionBatches {
   const deleted = async (statement: string, cutoff: Date, limit: number) => {
@@ -48,20 +52,25 @@ function batchesOn(sql: SqlExecutor): RetentionBatches {
   };
   return {
     deleteAuditEventsBefore: (cutoff, limit) =>
-      deleted(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE created_at < $1::timestamptz LIMIT $2)`, cutoff, limit),
+      deleted(
+        `DELETE FROM audit_events WHERE id IN (
+           SELECT id FROM audit_events WHERE created_at < $1::timestamptz LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        cutoff,
+        limit,
+      ),
     deleteSessionsEndedBefore: (cutoff, limit) =>
       deleted(
         `DELETE FROM sessions WHERE id IN (
-           SELECT id FROM sessions WHERE revoked_at < $1::timestamptz
-           UNION SELECT id FROM sessions WHERE expires_at < $1::timestamptz LIMIT $2)`,
+           SELECT id FROM sessions WHERE revoked_at < $1::timestamptz OR expires_at < $1::timestamptz
+            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         cutoff,
         limit,
       ),
     deleteRefreshTokensEndedBefore: (cutoff, limit) =>
       deleted(
         `DELETE FROM refresh_tokens WHERE id IN (
-           SELECT id FROM refresh_tokens WHERE revoked_at < $1::timestamptz
-           UNION SELECT id FROM refresh_tokens WHERE expires_at < $1::timestamptz LIMIT $2)`,
+           SELECT id FROM refresh_tokens WHERE revoked_at < $1::timestamptz OR expires_at < $1::timestamptz
+            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         cutoff,
         limit,
       ),

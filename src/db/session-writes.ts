@@ -36,6 +36,16 @@ export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession
 }
 
 /**
+ * Takes the user's row (FOR NO KEY UPDATE, the lock changePassword's version bump takes first)
+ * before revoking many of that user's sessions. Without a common first lock, logoutAll locks the
+ * sessions in scan order while changePassword holds its own session and then locks the others:
+ * each can hold a session the other waits for, and PostgreSQL aborts one of them (40P01).
+ */
+export async function lockUserForRevocation(tx: Tx, userId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
+}
+
+/**
  * Revokes the matching unrevoked sessions, then every unrevoked token in them. Callers run this in
  * a transaction. Sessions are written before tokens, the same order rotation locks them in
  * (see lockRefreshToken), so a logout racing a rotation waits instead of deadlocking, and its

@@ -24,6 +24,17 @@ describe("clientNetworkKey (rate-limit keys)", () => {
     expect(clientNetworkKey("192.0.2.1:8080", 64)).toBe("192.0.2.1");
   });
 
+  it("treats IPv4 clients translated to the NAT64 well-known prefix (64:ff9b::/96) as their IPv4 address", () => {
+    // An IPv6-only server behind stateless translation (SIIT-DC, RFC 7755) sees every IPv4 client
+    // inside 64:ff9b::/96: keyed by /64, all of them would share one budget.
+    expect(clientNetworkKey("64:ff9b::192.0.2.1", 64)).toBe("192.0.2.1");
+    expect(clientNetworkKey("64:ff9b::c633:6409", 64)).toBe("198.51.100.9");
+    expect(clientNetworkKey("64:ff9b::192.0.2.1", 64)).not.toBe(clientNetworkKey("64:ff9b::198.51.100.9", 64));
+    expect(normalizeClientIp("64:FF9B::203.0.113.9")).toBe("203.0.113.9");
+    // Only the /96 carries an IPv4 address; the rest of 64:ff9b::/64 stays IPv6.
+    expect(clientNetworkKey("64:ff9b::1:c000:201", 64)).toBe("64:ff9b::/64");
+  });
+
   it("keeps IPv4 addresses apart (no prefix grouping for IPv4)", () => {
     expect(clientNetworkKey("192.0.2.1", 64)).not.toBe(clientNetworkKey("192.0.2.2", 64));
   });

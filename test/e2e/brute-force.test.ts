@@ -40,6 +40,20 @@ function describeConcurrentGuessing(store: string, storeEnv: () => Record<string
 describeConcurrentGuessing("in memory", () => ({}));
 describeWithRedis("concurrent guessing with budgets in Redis", () => {
   describeConcurrentGuessing("in Redis", () => ({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${randomUUID()}` }));
+
+  it("60 guesses split across two instances sharing Redis: at most the budget of 5 is evaluated in all", async () => {
+    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${randomUUID()}`, RATE_LIMIT_LOGIN_FAILURES: "5" };
+    // Each instance has its own database holding the same account; only the budget is shared.
+    await withServer({ env }, async (a) =>
+      withServer({ env }, async (b) => {
+        await Promise.all([signup(a, "shared@example.com"), signup(b, "shared@example.com")]);
+        const attempts = Array.from({ length: 60 }, (_, i) => login(i % 2 ? a : b, "shared@example.com", `guess number ${i}`));
+        const codes = tally((await Promise.all(attempts)).map(codeOf));
+        expect(codes).toEqual({ INVALID_CREDENTIALS: 5, TOO_MANY_REQUESTS: 55 });
+        expect(codeOf(await login(a, "shared@example.com", PASSWORD))).toBe("TOO_MANY_REQUESTS");
+      }),
+    );
+  });
 });
 
 describe("rate-limit keys from a trusted proxy", () => {

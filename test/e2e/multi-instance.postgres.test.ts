@@ -50,6 +50,25 @@ describeWithPostgres("two instances sharing PostgreSQL", () => {
     });
   });
 
+  it("refusals counted by both instances add up in one RATE_LIMITED row per (bucket, key, window)", async () => {
+    const env = { RATE_LIMIT_SIGNUP_IP: "1", RATE_LIMIT_SIGNUP_IP_WINDOW: "1h" };
+    const [c, d] = await Promise.all([startServer({ databaseUrl: db.url, env }), startServer({ databaseUrl: db.url, env })]);
+    try {
+      // Both clocks in the middle of one aligned hour, so the refusals share a window whenever this runs.
+      const toMidWindow = (1_800_000 - (Date.now() % 3_600_000) + 3_600_000) % 3_600_000;
+      for (const server of [c, d]) server.clock.advance(toMidWindow);
+      const attempt = (server: TestServer, n: number) =>
+        server.gql(`mutation { signup(input: { email: "two-instances-${n}@example.com", password: "long enough pw" }) { accessToken } }`);
+      // Each instance keeps its own budget in memory (no Redis): one signup each, then refusals.
+      const results = await Promise.all([...Array.from({ length: 6 }, (_, i) => attempt(c, i)), ...Array.from({ length: 8 }, (_, i) => attempt(d, 10 + i))]);
+      expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === "TOO_MANY_REQUESTS")).toHaveLength(12);
+    } finally {
+      await Promise.all([c.close(), d.close()]);
+    }
+    const rows = await a.app.db.prisma.auditEvent.findMany({ where: { type: "rate_limited" } });
+    expect(rows.map((r) => r.detail)).toEqual([{ bucket: "signup_ip", key: "127.0.0.1", count: 12 }]);
+  });
+
   it("50 concurrent refreshes of one token split across both instances stay in one session", async () => {
     const pair = await signup(a, "split-refresh@example.com");
     const mutation = `mutation($t: String) { refreshToken(refreshToken: $t) { refreshToken } }`;

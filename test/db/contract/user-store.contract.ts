@@ -153,5 +153,21 @@ function lastAdminContract(stores: GetStores): void {
       const roles = [(await stores().users.findById(a.id))?.role, (await stores().users.findById(b.id))?.role];
       expect(roles.sort()).toEqual(["ADMIN", "USER"]);
     });
+
+    it("eight ADMINs all demoted at once, while two users are promoted: never zero ADMINs, refusals are LAST_ADMIN", async () => {
+      const admins = await Promise.all(Array.from({ length: 8 }, () => stores().users.create(newUser({ role: "ADMIN" }))));
+      const users = await Promise.all([stores().users.create(newUser()), stores().users.create(newUser())]);
+      await onlyAdmins(stores, admins.map((a) => a.id));
+      const demotions = admins.map((a) => stores().users.setRole(a.id, "USER", at(6)));
+      const promotions = users.map((u) => stores().users.setRole(u.id, "ADMIN", at(6)));
+      const results = await Promise.allSettled([...demotions, ...promotions]);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "FORBIDDEN", reason: "LAST_ADMIN" });
+      const roles = await Promise.all([...admins, ...users].map(async (u) => (await stores().users.findById(u.id))?.role));
+      expect(roles.filter((r) => r === "ADMIN").length).toBeGreaterThanOrEqual(1);
+      // Demoting what is left, one by one, stops at the last.
+      for (const u of [...admins, ...users]) await stores().users.setRole(u.id, "USER", at(7)).catch(() => undefined);
+      const left = await Promise.all([...admins, ...users].map(async (u) => (await stores().users.findById(u.id))?.role));
+      expect(left.filter((r) => r === "ADMIN")).toHaveLength(1);
+    });
   });
 }

@@ -1,0 +1,77 @@
+import { Client } from "pg";
+import { createStores, migrate, openDatabase, type Database, type Stores } from "../../src/db";
+import { at, newSession, newToken, newUser } from "./contract/fixtures";
+import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { describeWithPostgres } from "../support/services";
+
+/**
+ * Revocations of many sessions of one user (logoutAll, changePassword) racing each other on a real
+ * PostgreSQL server. A third connection holds one session row, as an in-flight rotation of that
+ * session does, which pins the interleaving that deadlocked: logoutAll locks the user's sessions
+ * in scan order while changePassword locks its own (kept) session first and the others after.
+ */
+describeWithPostgres("revoking a user's sessions on PostgreSQL: one lock order, no deadlock", () => {
+  let fresh: TestDatabase;
+  let db: Database;
+  let stores: Stores;
+  let holder: Client;
+  let watcher: Client;
+
+  beforeAll(async () => {
+    fresh = await createTestDatabase();
+    db = await openDatabase(fresh.url);
+    await migrate(db);
+    stores = createStores(db);
+    holder = new Client({ connectionString: fresh.url });
+    watcher = new Client({ connectionString: fresh.url });
+    await holder.connect();
+    await watcher.connect();
+  });
+  afterAll(async () => {
+    await holder?.end();
+    await watcher?.end();
+    await db?.close();
+    await fresh?.drop();
+  });
+
+  /**
+   * Resolves once `count` backends wait on a lock. Asked on a connection outside any transaction:
+   * inside one, pg_stat_activity is a snapshot taken at its first read.
+   */
+  async function lockWaiters(count: number): Promise<void> {
+    for (let i = 0; i < 60; i++) {
+      const { rows } = await watcher.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      if ((rows[0]?.n ?? 0) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`never saw ${count} backends waiting on a lock`);
+  }
+
+  const outcome = (settled: PromiseSettledResult<unknown>) => (settled.status === "rejected" ? String(settled.reason) : "done");
+
+  it("logoutAll and changePassword of one user both complete, whichever takes the locks first", async () => {
+    const user = await stores.users.create(newUser());
+    const sessions = [newSession(user.id), newSession(user.id), newSession(user.id)];
+    for (const s of sessions) await stores.sessions.create(s, newToken(s.id));
+    const [, held, kept] = sessions.map((s) => s.id) as [string, string, string];
+
+    await holder.query("BEGIN");
+    await holder.query("SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE", [held]);
+    const logoutAll = stores.sessions.revokeAllForUser(user.id, at(1), "logout_all");
+    await lockWaiters(1);
+    const keep = { sessionId: kept, token: newToken(kept, { createdAt: at(1) }) };
+    const change = stores.users.changePassword({ userId: user.id, expectedVersion: 0, passwordHash: "new-hash", at: at(1), keep });
+    // Without a common first lock, changePassword now holds `kept` and waits for logoutAll, which
+    // holds the first session and will want `kept` as soon as the holder lets go.
+    await lockWaiters(2).catch(() => undefined);
+    await holder.query("COMMIT");
+
+    const [revoked, changed] = await Promise.allSettled([logoutAll, change]);
+    expect([outcome(revoked), outcome(changed)]).toEqual(["done", "done"]);
+    // Either order leaves nothing live but, at most, the session that changed the password.
+    const live = (await stores.sessions.listActive(user.id, at(2))).map((s) => s.id);
+    expect(live.filter((id) => id !== kept)).toEqual([]);
+  });
+});
