@@ -10,9 +10,14 @@ export interface PeriodicJob {
 }
 
 export interface BackgroundJobs {
-  /** Cancels future runs, asks the ones in progress to end early, and waits for them. */
-  stop(): Promise<void>;
+  /**
+   * Cancels future runs, asks the ones in progress to end early, and waits for them, at most
+   * `graceMs`: a run stuck on an unresponsive database must not hold the shutdown hostage.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
+
+const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /**
  * In-process periodic work. Each job is re-armed only after its run finished, so runs never
@@ -43,12 +48,16 @@ export function startBackgroundJobs(jobs: readonly PeriodicJob[], logger: Pick<L
 
   for (const job of jobs) schedule(job, job.firstAfterMs ?? job.everyMs);
   return {
-    async stop() {
+    async stop(graceMs = DEFAULT_STOP_GRACE_MS) {
       // A shutdown waits for these runs, so they must not first drain a backlog of hours.
       stopping.abort();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      await Promise.all([...running]);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<"gave up">((resolve) => (timer = setTimeout(() => resolve("gave up"), graceMs)));
+      const outcome = await Promise.race([Promise.all([...running]), gaveUp]);
+      clearTimeout(timer);
+      if (outcome === "gave up") logger.warn({ jobs: running.size }, "background jobs still running at shutdown; not waiting for them");
     },
   };
 }

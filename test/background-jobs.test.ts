@@ -107,3 +107,19 @@ describe("the retention job at shutdown (PGlite, real RetentionService)", () => 
     }
   });
 });
+
+describe("startBackgroundJobs: a run that never ends", () => {
+  it("does not hold stop() beyond its grace period, and says so", async () => {
+    const warnings: unknown[] = [];
+    let entered = false;
+    const jobs = startBackgroundJobs(
+      [{ name: "stuck", everyMs: 1000, firstAfterMs: 0, run: () => ((entered = true), new Promise<void>(() => undefined)) }],
+      { warn: (fields: unknown) => void warnings.push(fields) },
+    );
+    while (!entered) await new Promise((resolve) => setTimeout(resolve, 1));
+    const started = Date.now();
+    await jobs.stop(100);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(warnings).toEqual([{ jobs: 1 }]);
+  });
+});

@@ -1,6 +1,9 @@
 import type { RetentionBatches, RetentionStore } from "../auth/ports";
 import type { Database } from "./database";
-import type { SqlExecutor } from "./sql-driver";
+import type { SqlSession } from "./sql-driver";
+
+/** A batch of a few hundred indexed deletes takes milliseconds; this bounds a pathological one. */
+const BATCH_STATEMENT_TIMEOUT = "30s";
 
 /** Distinct from the migrator's key: retention and migrations may run side by side. */
 const RETENTION_LOCK_KEY = 72707370;
@@ -45,11 +48,16 @@ export function sqlRetentionStore(db: Pick<Database, "sql">): RetentionStore {
  * left for a later batch instead of waited for. Waiting deadlocked: a revocation locks a user's
  * sessions in heap order while this DELETE, on a table of any size, visits them in hash order.
  */
-function batchesOn(sql: SqlExecutor): RetentionBatches {
-  const deleted = async (statement: string, cutoff: Date, limit: number) => {
-    const [row] = await sql.query<{ n: number }>(`WITH d AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM d`, [cutoff.toISOString(), limit]);
-    return row?.n ?? 0;
-  };
+function batchesOn(sql: SqlSession): RetentionBatches {
+  // This connection has none of the request path's timeouts (it is the migrator's kind), so each
+  // batch sets its own: SET LOCAL ends with the batch's transaction, which on PGlite (one
+  // connection for the whole process) keeps the setting away from every other query.
+  const deleted = (statement: string, cutoff: Date, limit: number) =>
+    sql.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`);
+      const [row] = await tx.query<{ n: number }>(`WITH d AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM d`, [cutoff.toISOString(), limit]);
+      return row?.n ?? 0;
+    });
   return {
     deleteAuditEventsBefore: (cutoff, limit) =>
       deleted(
