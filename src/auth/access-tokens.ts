@@ -27,6 +27,8 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** The session's credential version at issue: a password change retires every earlier token. */
+  cv: number;
 }
 
 export class AccessTokenService {
@@ -36,13 +38,14 @@ export class AccessTokenService {
     private readonly newId: () => string,
   ) {}
 
-  issue(subject: { userId: string; role: Role; sessionId: string }): { token: string; expiresAt: Date } {
+  issue(subject: { userId: string; role: Role; sessionId: string; credentialVersion: number }): { token: string; expiresAt: Date } {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const exp = iat + this.settings.ttlSeconds;
     const payload = {
       sub: subject.userId,
       sid: subject.sessionId,
       role: subject.role,
+      cv: subject.credentialVersion,
       jti: this.newId(),
       iat,
       exp,
@@ -106,7 +109,10 @@ function parseClaims(payload: unknown): AccessTokenClaims {
   const strings = [p.sub, p.sid, p.jti].every((v) => typeof v === "string" && v.length > 0);
   const numbers = typeof p.iat === "number" && typeof p.exp === "number";
   const role = ROLES.find((r) => r === p.role);
-  if (!strings || !numbers || !role) throw unauthenticated("TOKEN_INVALID");
+  // Tokens issued before `cv` existed belong to sessions that were all migrated at version 0.
+  const cv = p.cv === undefined ? 0 : p.cv;
+  const version = typeof cv === "number" && Number.isSafeInteger(cv) && cv >= 0;
+  if (!strings || !numbers || !role || !version) throw unauthenticated("TOKEN_INVALID");
   return {
     sub: p.sub as string,
     sid: p.sid as string,
@@ -114,5 +120,6 @@ function parseClaims(payload: unknown): AccessTokenClaims {
     role,
     iat: p.iat as number,
     exp: p.exp as number,
+    cv: cv as number,
   };
 }

@@ -55,7 +55,7 @@ export class TokenIssuer {
   }
 
   pair(user: UserRecord, sessionId: string, refresh: MintedRefreshToken): TokenPair {
-    const access = this.deps.accessTokens.issue({ userId: user.id, role: user.role, sessionId });
+    const access = this.deps.accessTokens.issue({ userId: user.id, role: user.role, sessionId, credentialVersion: user.credentialVersion });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

@@ -30,8 +30,7 @@ export class ViewerResolver {
       if (isAuthError(error) && isUnauthenticatedReason(error.reason)) return { viewer: null, reason: error.reason };
       throw error;
     }
-    const viewer = await this.liveViewer(claims);
-    return viewer ? { viewer, reason: null } : { viewer: null, reason: "SESSION_REVOKED" };
+    return this.liveViewer(claims);
   }
 
   /** The signed claims of an authentic token even if expired; null if it is not authentic. */
@@ -45,12 +44,16 @@ export class ViewerResolver {
     }
   }
 
-  private async liveViewer(claims: AccessTokenClaims): Promise<Viewer | null> {
+  private async liveViewer(claims: AccessTokenClaims): Promise<AuthState> {
     const state = await this.deps.cache.get(claims.sid);
-    if (!state || state.session.userId !== claims.sub) return null;
-    if (!isSessionLive(state.session, state.user, this.deps.clock.now())) return null;
+    const revoked = { viewer: null, reason: "SESSION_REVOKED" } as const;
+    if (!state || state.session.userId !== claims.sub) return revoked;
+    if (!isSessionLive(state.session, state.user, this.deps.clock.now())) return revoked;
+    // Issued before this session's last password change (which re-keyed it): whoever holds it,
+    // perhaps a thief, must refresh, and only the new refresh token can.
+    if (claims.cv !== state.session.credentialVersion) return { viewer: null, reason: "TOKEN_EXPIRED" };
     // The role comes from the store, not the claim: demotions apply without waiting for expiry.
-    return { user: state.user, sessionId: state.session.id };
+    return { viewer: { user: state.user, sessionId: state.session.id }, reason: null };
   }
 }
 

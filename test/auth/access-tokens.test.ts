@@ -3,7 +3,7 @@ import jwt from "jsonwebtoken";
 import { AccessTokenService, fixedClock } from "../../src/auth";
 import { T0, TEST_SECRET, testAccessTokenSettings } from "../support/auth-fixture";
 
-const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222" };
+const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222", credentialVersion: 3 };
 
 function service(clock = fixedClock(T0), overrides = {}) {
   let n = 0;
@@ -25,7 +25,7 @@ function forge(payload: object, header: object = { typ: "at+jwt" }, secret: stri
 }
 
 const now = Math.floor(T0.getTime() / 1000);
-const valid = { sub: subject.userId, sid: subject.sessionId, role: "USER", jti: "j", iat: now, exp: now + 900, iss: "test-issuer", aud: "test-audience" };
+const valid = { sub: subject.userId, sid: subject.sessionId, role: "USER", cv: 3, jti: "j", iat: now, exp: now + 900, iss: "test-issuer", aud: "test-audience" };
 
 describe("AccessTokenService", () => {
   it("issues a JWT with the pinned header and every required claim", () => {
@@ -39,7 +39,14 @@ describe("AccessTokenService", () => {
   it("verifies its own tokens and returns typed claims", () => {
     const svc = service();
     const claims = svc.verify(svc.issue(subject).token);
-    expect(claims).toMatchObject({ sub: subject.userId, sid: subject.sessionId, role: "USER", exp: now + 900 });
+    expect(claims).toMatchObject({ sub: subject.userId, sid: subject.sessionId, role: "USER", exp: now + 900, cv: 3 });
+  });
+
+  it("reads a token without cv (issued before the claim existed) as version 0, and refuses a malformed cv", () => {
+    const svc = service();
+    const { cv: _cv, ...legacy } = valid;
+    expect(svc.verify(forge(legacy)).cv).toBe(0);
+    for (const cv of [-1, 1.5, "1", null, 2 ** 53]) expect(codeOf(() => svc.verify(forge({ ...valid, cv })))).toBe("TOKEN_INVALID");
   });
 
   it("reports TOKEN_EXPIRED after exp plus the clock tolerance, not before", () => {

@@ -23,7 +23,9 @@ describe("PasswordService.changePassword", () => {
     expect((await rejection(fx.auth.refresh.refresh(other.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
     expect((await rejection(fx.auth.refresh.refresh(current.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
     await expect(fx.auth.refresh.refresh(pair.refreshToken, CLIENT)).resolves.toMatchObject({ sessionId: current.sessionId });
-    expect((await fx.auth.viewers.resolve(`Bearer ${current.accessToken}`)).viewer?.sessionId).toBe(current.sessionId);
+    // The session lives on, but only under its new pair: earlier access tokens of it must refresh.
+    expect((await fx.auth.viewers.resolve(`Bearer ${current.accessToken}`)).reason).toBe("TOKEN_EXPIRED");
+    expect((await fx.auth.viewers.resolve(`Bearer ${pair.accessToken}`)).viewer?.sessionId).toBe(current.sessionId);
     expect((await rejection(fx.auth.accounts.login({ email: "ada@example.com", password: CURRENT }, fx.client))).code).toBe(
       "INVALID_CREDENTIALS",
     );

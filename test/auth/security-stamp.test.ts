@@ -92,3 +92,20 @@ describe("sessions die with the password (credential version)", () => {
     expect(lost?.reason).toMatchObject({ code: "INVALID_CREDENTIALS" });
   });
 });
+
+describe("access tokens issued before a password change", () => {
+  it("a thief's access token for the very session that changed the password stops working at once", async () => {
+    const fx = authFixture();
+    const victim = await fx.signup();
+    // The thief exchanged a stolen refresh token of the victim's session.
+    const thief = await fx.auth.refresh.refresh(victim.refreshToken, CLIENT);
+    expect((await fx.auth.viewers.resolve(`Bearer ${thief.accessToken}`)).viewer).not.toBeNull();
+    const viewer = await viewerOf(fx, victim.accessToken);
+    const changed = await fx.auth.passwords.changePassword(viewer, { currentPassword: OLD, newPassword: NEW }, CLIENT);
+    for (const token of [thief.accessToken, victim.accessToken]) {
+      expect(await fx.auth.viewers.resolve(`Bearer ${token}`)).toEqual({ viewer: null, reason: "TOKEN_EXPIRED" });
+    }
+    expect((await rejection(fx.auth.refresh.refresh(thief.refreshToken, CLIENT))).code).toBe("INVALID_REFRESH_TOKEN");
+    expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).viewer?.sessionId).toBe(victim.sessionId);
+  });
+});

@@ -8,7 +8,8 @@ describe("retention batches on PGlite (one connection for the whole process)", (
       let inside: string | undefined;
       await sqlRetentionStore(db).exclusively(async (batches) => {
         await batches.deleteAuditEventsBefore(new Date("2000-01-01T00:00:00Z"), 10);
-        [{ statement_timeout: inside }] = await db.prisma.$queryRaw<Array<{ statement_timeout: string }>>`SHOW statement_timeout`;
+        const [row] = await db.prisma.$queryRaw<Array<{ statement_timeout: string }>>`SHOW statement_timeout`;
+        inside = row?.statement_timeout;
       });
       const [after] = await db.prisma.$queryRaw<Array<{ statement_timeout: string }>>`SHOW statement_timeout`;
       // Prisma's own queries never see the batch's 30 s limit, during the run or after it.

@@ -44,7 +44,8 @@ export function describeAuthFlow(engine: string, databaseUrl: () => Promise<{ ur
       expect(Date.parse(pair.refreshTokenExpiresAt) - before).toBeGreaterThan(13.9 * 86400_000);
       const { header, payload } = jwt.decode(pair.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
       expect(header).toEqual({ alg: "HS256", typ: "at+jwt" });
-      expect(Object.keys(payload).sort()).toEqual(["aud", "exp", "iat", "iss", "jti", "role", "sid", "sub"]);
+      expect(Object.keys(payload).sort()).toEqual(["aud", "cv", "exp", "iat", "iss", "jti", "role", "sid", "sub"]);
+      expect(payload.cv).toBe(0);
       expect(payload.sub).toBe(pair.user.id);
     });
 

@@ -63,6 +63,17 @@ export function describeCredentialRaces(engine: string, databaseUrl: () => Promi
       server.clock.reset();
     });
 
+    it("a thief holding tokens of the very session that changes the password is locked out at once", async () => {
+      const victim = await signup(server, "robbed@example.com", OLD);
+      const stolen = (await refresh(server, victim.refreshToken)).body.data?.refreshToken;
+      if (!stolen) throw new Error("the thief's refresh failed");
+      const changed = (await changePassword(server, victim.accessToken)).body.data?.changePassword;
+      if (!changed) throw new Error("changePassword failed");
+      expect(onlyError(await server.gql(ME, {}, { token: stolen.accessToken })).extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+      expect(onlyError(await refresh(server, stolen.refreshToken)).extensions?.code).toBe("INVALID_REFRESH_TOKEN");
+      expect((await server.gql<{ me: { id: string } }>(ME, {}, { token: changed.accessToken })).body.data?.me.id).toBe(victim.user.id);
+    });
+
     it("the last ADMIN cannot demote itself (FORBIDDEN, LAST_ADMIN)", async () => {
       const admin = (await login(server, ADMIN.email, ADMIN.password)).body.data?.login;
       if (!admin) throw new Error("bootstrap admin cannot log in");
