@@ -5,12 +5,15 @@
  * made before the argon2 parameters were raised, and a bare argon2 verify.
  * BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names a server on
  * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
+ * Last, what the login reservations cost over the old check-then-spend, in memory and in Redis
+ * (BENCH_REDIS_URL, default redis://127.0.0.1:6379; skip to measure memory only).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
+import { reservationBench } from "./reservation";
 import { startServerProcess } from "./server-process";
 import { LEGACY_ARGON2_ENV, seedLegacyAccount, timingBench } from "./timing";
 
@@ -91,6 +94,9 @@ async function main() {
   if (pg !== "skip") results.push(await withFreshPostgres(pg, (url) => benchEngine("PostgreSQL", url, 4702)));
   console.table(results);
   await printTiming();
+  const redis = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+  console.log("\nRate-limit bookkeeping of one successful login (2,000 sequential, in process):");
+  console.table(await reservationBench(redis === "skip" ? null : redis));
 }
 
 /** Login timing must not reveal whether an account exists (target: within 15 %). */
