@@ -82,24 +82,34 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Change the signed-in user's password. Every other session ends; the current one gets a fresh
-   * token pair (its previous refresh tokens stop working). Errors: INVALID_CREDENTIALS (wrong current
-   * password), BAD_USER_INPUT.
+   * token pair (its previous refresh and access tokens stop working). Errors: INVALID_CREDENTIALS
+   * (wrong current password, or changed meanwhile by another request), BAD_USER_INPUT (see the
+   * password policy), TOO_MANY_REQUESTS.
    */
   changePassword: AuthPayload;
-  /** Sign in. Errors: BAD_USER_INPUT, INVALID_CREDENTIALS (same for unknown email and wrong password). */
+  /**
+   * Sign in. Errors: BAD_USER_INPUT, INVALID_CREDENTIALS (same for unknown email and wrong password),
+   * TOO_MANY_REQUESTS (with retryAfter: failure budgets per email and network, and per account).
+   */
   login: AuthPayload;
   /**
-   * End the session of this refresh token, or without one, the session of the bearer access token.
-   * Always true: it never reveals whether a token existed.
+   * End the session of this refresh token, or without one, the session of every refresh cookie
+   * sent, or else of the bearer access token. Always true: it never reveals whether a token existed.
    */
   logout: Scalars['Boolean']['output'];
   /** End every session of the signed-in user; returns how many were active. */
   logoutAll: Scalars['Int']['output'];
-  /** Exchange a refresh token for a new pair. Errors: INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED. */
+  /**
+   * Exchange a refresh token for a new pair. Errors: INVALID_REFRESH_TOKEN (reason AMBIGUOUS_COOKIE
+   * when several refresh cookies arrived: none is used, all are cleared), REFRESH_TOKEN_REUSED.
+   */
   refreshToken: AuthPayload;
   /** End one of the signed-in user's own sessions; false if it is not theirs or already ended. */
   revokeSession: Scalars['Boolean']['output'];
-  /** Change a user's role; effective on their next request (within 1 s on every instance). */
+  /**
+   * Change a user's role; effective on their next request (within 1 s on every instance).
+   * Errors: FORBIDDEN with reason LAST_ADMIN when it would leave no ADMIN.
+   */
   setUserRole: User;
   /** Create an account and sign in. Errors: BAD_USER_INPUT, EMAIL_TAKEN. */
   signup: AuthPayload;
