@@ -66,21 +66,14 @@ function batchesOn(sql: SqlSession): RetentionBatches {
         cutoff,
         limit,
       ),
-    deleteSessionsEndedBefore: (cutoff, limit) =>
-      deleted(
-        `DELETE FROM sessions WHERE id IN (
-           SELECT id FROM sessions WHERE revoked_at < $1::timestamptz OR expires_at < $1::timestamptz
-            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-        cutoff,
-        limit,
-      ),
-    deleteRefreshTokensEndedBefore: (cutoff, limit) =>
-      deleted(
-        `DELETE FROM refresh_tokens WHERE id IN (
-           SELECT id FROM refresh_tokens WHERE revoked_at < $1::timestamptz OR expires_at < $1::timestamptz
-            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-        cutoff,
-        limit,
-      ),
+    deleteSessionsEndedBefore: (cutoff, limit) => deleted(endedBefore("sessions"), cutoff, limit),
+    deleteRefreshTokensEndedBefore: (cutoff, limit) => deleted(endedBefore("refresh_tokens"), cutoff, limit),
   };
+}
+
+/** Sessions and refresh tokens alike: revoked, or (idle-)expired, before the cutoff. */
+function endedBefore(table: "sessions" | "refresh_tokens"): string {
+  return `DELETE FROM ${table} WHERE id IN (
+            SELECT id FROM ${table} WHERE revoked_at < $1::timestamptz OR expires_at < $1::timestamptz
+             LIMIT $2 FOR UPDATE SKIP LOCKED)`;
 }

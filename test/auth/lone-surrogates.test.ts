@@ -1,16 +1,10 @@
-import { authFixture, rejection } from "../support/auth-fixture";
+import { authFixture, rejection, viewerOf } from "../support/auth-fixture";
 
 // argon2 receives the password as UTF-8, where every lone surrogate becomes U+FFFD: these three
 // would all be one password.
 const REPLACED = "correct horse \ufffd battery";
 const HIGH = "correct horse \ud800 battery";
 const LOW = "correct horse \udc00 battery";
-
-async function viewerFor(fx: ReturnType<typeof authFixture>, accessToken: string) {
-  const viewer = (await fx.auth.viewers.resolve(`Bearer ${accessToken}`)).viewer;
-  if (!viewer) throw new Error("expected a viewer");
-  return viewer;
-}
 
 describe("passwords with unpaired UTF-16 surrogates are refused wherever a password enters", () => {
   it.each([HIGH, LOW, "\ud800".repeat(8), `${"x".repeat(10)}\udfff`])("signup refuses %j on field password, before hashing", async (password) => {
@@ -40,7 +34,7 @@ describe("passwords with unpaired UTF-16 surrogates are refused wherever a passw
     const fx = authFixture();
     const pair = await fx.signup("ada@example.com", REPLACED);
     const before = { ...fx.hasher.calls };
-    const error = await rejection(fx.auth.passwords.changePassword(await viewerFor(fx, pair.accessToken), input, fx.client));
+    const error = await rejection(fx.auth.passwords.changePassword(await viewerOf(fx, pair.accessToken), input, fx.client));
     expect(error).toMatchObject({ code: "BAD_USER_INPUT", field });
     expect(fx.hasher.calls).toEqual(before);
   });

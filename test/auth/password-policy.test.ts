@@ -1,16 +1,10 @@
 import { commonPasswords } from "../../src/auth/common-passwords";
 import { PasswordPolicy } from "../../src/auth/password-policy";
-import { authFixture, rejection } from "../support/auth-fixture";
+import { authFixture, rejection, viewerOf } from "../support/auth-fixture";
 
 const policy = new PasswordPolicy();
 const check = (password: string, email = "ada@example.com", field = "password") => policy.assertChosen({ password, email, field });
 const refusal = async (password: string, email?: string) => rejection(check(password, email));
-
-async function viewerFor(fx: ReturnType<typeof authFixture>, accessToken: string) {
-  const viewer = (await fx.auth.viewers.resolve(`Bearer ${accessToken}`)).viewer;
-  if (!viewer) throw new Error("expected a viewer");
-  return viewer;
-}
 
 describe("PasswordPolicy: common passwords", () => {
   it("loads the list once per process into a set, with only entries long enough to be chosen", async () => {
@@ -110,7 +104,7 @@ describe("the policy applies where passwords are chosen, not at login", () => {
   it("changePassword refuses a common or repeated new password on field newPassword", async () => {
     const fx = authFixture();
     const pair = await fx.signup();
-    const viewer = await viewerFor(fx, pair.accessToken);
+    const viewer = await viewerOf(fx, pair.accessToken);
     for (const newPassword of ["iloveyou", "zzzzzzzzzz", "ada@example.com 1"]) {
       const error = await rejection(fx.auth.passwords.changePassword(viewer, { currentPassword: "correct horse battery", newPassword }, fx.client));
       expect(error).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
@@ -186,7 +180,7 @@ describe("PasswordPolicy: the breached-password corpus", () => {
     expect(await rejection(fx.signup("ada@example.com", "Tr0ub4dor&3"))).toMatchObject({ code: "BAD_USER_INPUT", field: "password" });
     expect(fx.hasher.calls.hash).toBe(0);
     const pair = await fx.signup();
-    const viewer = await viewerFor(fx, pair.accessToken);
+    const viewer = await viewerOf(fx, pair.accessToken);
     const change = fx.auth.passwords.changePassword(viewer, { currentPassword: "correct horse battery", newPassword: "Tr0ub4dor&3" }, fx.client);
     expect(await rejection(change)).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
     expect(await rejection(fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "Tr0ub4dor&3" }))).toMatchObject({
@@ -204,7 +198,7 @@ describe("PasswordPolicy: the breached-password corpus", () => {
     const fx = authFixture({ breachCheck: check });
     const pair = await fx.signup();
     asked.length = 0;
-    const viewer = await viewerFor(fx, pair.accessToken);
+    const viewer = await viewerOf(fx, pair.accessToken);
     for (let i = 0; i < 3; i++) {
       const guess = fx.auth.passwords.changePassword(viewer, { currentPassword: `guess ${i} guess`, newPassword: "a fresh passphrase" }, fx.client);
       expect(await rejection(guess)).toMatchObject({ code: "INVALID_CREDENTIALS" });

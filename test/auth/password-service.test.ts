@@ -1,12 +1,6 @@
-import { authFixture, rejection, CLIENT } from "../support/auth-fixture";
+import { authFixture, rejection, CLIENT, viewerOf } from "../support/auth-fixture";
 
 const CURRENT = "correct horse battery";
-
-async function viewerFor(fx: ReturnType<typeof authFixture>, accessToken: string) {
-  const viewer = (await fx.auth.viewers.resolve(`Bearer ${accessToken}`)).viewer;
-  if (!viewer) throw new Error("expected a viewer");
-  return viewer;
-}
 
 describe("PasswordService.changePassword", () => {
   it("changes the password, ends every other session at once, and re-keys the current one", async () => {
@@ -14,7 +8,7 @@ describe("PasswordService.changePassword", () => {
     const current = await fx.signup();
     const other = await fx.auth.accounts.login({ email: "ada@example.com", password: CURRENT }, fx.client);
     await fx.auth.viewers.resolve(`Bearer ${other.accessToken}`); // cached: invalidation must still apply
-    const pair = await fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), {
+    const pair = await fx.auth.passwords.changePassword(await viewerOf(fx, current.accessToken), {
       currentPassword: CURRENT,
       newPassword: "a brand new password",
     }, fx.client);
@@ -37,7 +31,7 @@ describe("PasswordService.changePassword", () => {
     const current = await fx.signup();
     const other = await fx.auth.accounts.login({ email: "ada@example.com", password: CURRENT }, fx.client);
     const error = await rejection(
-      fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), { currentPassword: "wrong one!", newPassword: "another password" }, fx.client),
+      fx.auth.passwords.changePassword(await viewerOf(fx, current.accessToken), { currentPassword: "wrong one!", newPassword: "another password" }, fx.client),
     );
     expect(error.code).toBe("INVALID_CREDENTIALS");
     expect((await fx.auth.viewers.resolve(`Bearer ${other.accessToken}`)).viewer).not.toBeNull();
@@ -52,7 +46,7 @@ describe("PasswordService.changePassword", () => {
     const fx = authFixture();
     const current = await fx.signup();
     const before = { ...fx.hasher.calls };
-    expect(await rejection(fx.auth.passwords.changePassword(await viewerFor(fx, current.accessToken), input, fx.client))).toMatchObject({
+    expect(await rejection(fx.auth.passwords.changePassword(await viewerOf(fx, current.accessToken), input, fx.client))).toMatchObject({
       code: "BAD_USER_INPUT",
       field,
     });

@@ -1,4 +1,4 @@
-import { authFixture, CLIENT, rejection } from "../support/auth-fixture";
+import { authFixture, CLIENT, rejection, viewerOf } from "../support/auth-fixture";
 
 const OLD = "correct horse battery";
 const NEW = "a brand new password";
@@ -22,12 +22,6 @@ function holdVerifications(fx: ReturnType<typeof authFixture>, count: number) {
     },
     release: () => waiting.forEach((go) => go()),
   };
-}
-
-async function viewerOf(fx: ReturnType<typeof authFixture>, accessToken: string) {
-  const viewer = (await fx.auth.viewers.resolve(`Bearer ${accessToken}`)).viewer;
-  if (!viewer) throw new Error("expected a viewer");
-  return viewer;
 }
 
 describe("sessions die with the password (credential version)", () => {

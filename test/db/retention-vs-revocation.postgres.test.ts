@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { createStores, migrate, openDatabase, type Database, type Stores } from "../../src/db";
 import { at, newSession, newToken, newUser } from "./contract/fixtures";
-import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { createTestDatabase, lockWaiters, type TestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
 
 const DAY_MINUTES = 24 * 60;
@@ -43,17 +43,6 @@ describeWithPostgres("retention against revocations on PostgreSQL: neither waits
     await fresh?.drop();
   });
 
-  async function lockWaiters(count: number): Promise<void> {
-    for (let i = 0; i < 60; i++) {
-      const { rows } = await watcher.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      );
-      if ((rows[0]?.n ?? 0) >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`never saw ${count} backends waiting on a lock`);
-  }
-
   /**
    * A user whose two sessions expired long ago (retention's to delete, still unrevoked) sit on
    * either side of a live one in the heap, and whose expired ids, hashed as a set of ids to delete
@@ -81,9 +70,9 @@ describeWithPostgres("retention against revocations on PostgreSQL: neither waits
     await holder.query("BEGIN");
     await holder.query("SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE", [live.id]);
     const logoutAll = stores.sessions.revokeAllForUser(user.id, at(1), "logout_all");
-    await lockWaiters(1);
+    await lockWaiters(watcher, 1);
     const retention = stores.retention.exclusively(async (batches) => void (await batches.deleteSessionsEndedBefore(CUTOFF, 500)));
-    await lockWaiters(2).catch(() => undefined);
+    await lockWaiters(watcher, 2).catch(() => undefined);
     await holder.query("COMMIT");
 
     const settled = await Promise.allSettled([logoutAll, retention]);

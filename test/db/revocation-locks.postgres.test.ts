@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { createStores, migrate, openDatabase, type Database, type Stores } from "../../src/db";
 import { at, newSession, newToken, newUser } from "./contract/fixtures";
-import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { createTestDatabase, lockWaiters, type TestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
 
 /**
@@ -34,20 +34,6 @@ describeWithPostgres("revoking a user's sessions on PostgreSQL: one lock order, 
     await fresh?.drop();
   });
 
-  /**
-   * Resolves once `count` backends wait on a lock. Asked on a connection outside any transaction:
-   * inside one, pg_stat_activity is a snapshot taken at its first read.
-   */
-  async function lockWaiters(count: number): Promise<void> {
-    for (let i = 0; i < 60; i++) {
-      const { rows } = await watcher.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      );
-      if ((rows[0]?.n ?? 0) >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`never saw ${count} backends waiting on a lock`);
-  }
 
   const outcome = (settled: PromiseSettledResult<unknown>) => (settled.status === "rejected" ? String(settled.reason) : "done");
 
@@ -60,12 +46,12 @@ describeWithPostgres("revoking a user's sessions on PostgreSQL: one lock order, 
     await holder.query("BEGIN");
     await holder.query("SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE", [held]);
     const logoutAll = stores.sessions.revokeAllForUser(user.id, at(1), "logout_all");
-    await lockWaiters(1);
+    await lockWaiters(watcher, 1);
     const keep = { sessionId: kept, token: newToken(kept, { createdAt: at(1) }) };
     const change = stores.users.changePassword({ userId: user.id, expectedVersion: 0, passwordHash: "new-hash", at: at(1), keep });
     // Without a common first lock, changePassword now holds `kept` and waits for logoutAll, which
     // holds the first session and will want `kept` as soon as the holder lets go.
-    await lockWaiters(2).catch(() => undefined);
+    await lockWaiters(watcher, 2).catch(() => undefined);
     await holder.query("COMMIT");
 
     const [revoked, changed] = await Promise.allSettled([logoutAll, change]);

@@ -101,3 +101,10 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code?: str
   }
   throw new Error("expected the promise to reject, but it resolved");
 }
+
+/** The viewer an access token resolves to, failing the test when it resolves to none. */
+export async function viewerOf(fx: Pick<ReturnType<typeof authFixture>, "auth">, accessToken: string) {
+  const viewer = (await fx.auth.viewers.resolve(`Bearer ${accessToken}`)).viewer;
+  if (!viewer) throw new Error("expected a viewer");
+  return viewer;
+}

@@ -38,3 +38,18 @@ export async function createTestDatabase(adminUrl = process.env.TEST_DATABASE_UR
     },
   };
 }
+
+/**
+ * Resolves once `count` backends of the client's database wait on a lock. Ask on a connection
+ * outside any transaction: inside one, pg_stat_activity is a snapshot taken at its first read.
+ */
+export async function lockWaiters(watcher: Client, count: number): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const { rows } = await watcher.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if ((rows[0]?.n ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never saw ${count} backends waiting on a lock`);
+}
