@@ -93,6 +93,11 @@ export interface SessionStore {
     work: (locked: LockedRefreshToken | null, tx: RotationTransaction) => Promise<T>,
   ): Promise<T>;
   findState(sessionId: string): Promise<SessionState | null>;
+  /**
+   * The session of the refresh token with this hash, or null when there is none or that token was
+   * revoked: a token a password change retired must not speak for the re-keyed session, not even
+   * to end it.
+   */
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   /**
    * Live sessions at `now` (see isSessionLive: not revoked, neither idle- nor absolutely expired,

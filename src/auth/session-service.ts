@@ -25,7 +25,9 @@ export class SessionService {
   /**
    * Idempotent: an unknown or already-revoked refresh token still answers true, so logout never
    * tells a caller whether a token existed. Without a refresh token, the bearer token's session
-   * ends, even if that access token has expired (its signature still proves possession).
+   * ends, even if that access token has expired (its signature still proves possession), but not
+   * if a password change has retired it since: the change re-keyed the session to shut out
+   * whoever else held its tokens, and they must not be able to end it either.
    */
   async logout(refreshToken: string | null | undefined, authorization: string | undefined, client: ClientInfo): Promise<boolean> {
     if (refreshToken) {
@@ -35,7 +37,9 @@ export class SessionService {
       return true;
     }
     const claims = this.viewers.claimsForLogout(authorization);
-    if (claims && isUuid(claims.sid) && isUuid(claims.sub)) await this.revokeOwn(claims.sid, claims.sub, "logout", client);
+    if (!claims || !isUuid(claims.sid) || !isUuid(claims.sub)) return true;
+    const state = await this.deps.sessions.findState(claims.sid);
+    if (state?.session.credentialVersion === claims.cv) await this.revokeOwn(claims.sid, claims.sub, "logout", client);
     return true;
   }
 

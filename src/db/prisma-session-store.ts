@@ -35,7 +35,7 @@ export class PrismaSessionStore implements SessionStore {
 
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
     return this.prisma.session.findFirst({
-      where: { refreshTokens: { some: { tokenHash } } },
+      where: { refreshTokens: { some: { tokenHash, revokedAt: null } } },
       select: SESSION_RECORD,
     });
   }

@@ -103,3 +103,20 @@ describe("access tokens issued before a password change", () => {
     expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).viewer?.sessionId).toBe(victim.sessionId);
   });
 });
+
+describe("tokens retired by a password change", () => {
+  it("cannot end the session the change re-keyed: neither the old access token nor an old refresh token", async () => {
+    const fx = authFixture();
+    const victim = await fx.signup();
+    const thief = await fx.auth.refresh.refresh(victim.refreshToken, CLIENT);
+    const changed = await fx.auth.passwords.changePassword(await viewerOf(fx, victim.accessToken), { currentPassword: OLD, newPassword: NEW }, CLIENT);
+    for (const [refreshToken, authorization] of [[undefined, `Bearer ${thief.accessToken}`], [thief.refreshToken, undefined], [victim.refreshToken, undefined]] as const) {
+      await expect(fx.auth.sessions.logout(refreshToken, authorization, CLIENT)).resolves.toBe(true);
+    }
+    fx.clock.advance(2000); // past the 1 s session cache
+    expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).viewer?.sessionId).toBe(victim.sessionId);
+    // The current tokens still end it.
+    await fx.auth.sessions.logout(undefined, `Bearer ${changed.accessToken}`, CLIENT);
+    expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).reason).toBe("SESSION_REVOKED");
+  });
+});

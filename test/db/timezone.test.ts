@@ -78,7 +78,7 @@ function describeRoundTrips(cases: typeof PGLITE_CASES): void {
         listed: [{ createdAt: T }],
         byEmail: { createdAt: T, passwordHash: "h" },
         byId: { createdAt: T },
-        bySession: session,
+        bySession: { ...session, revokedAt: null },
         rotation,
       });
     }, 60_000);

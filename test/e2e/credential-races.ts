@@ -74,6 +74,21 @@ export function describeCredentialRaces(engine: string, databaseUrl: () => Promi
       expect((await server.gql<{ me: { id: string } }>(ME, {}, { token: changed.accessToken })).body.data?.me.id).toBe(victim.user.id);
     });
 
+    it("the thief's retired tokens cannot even end the session the password change re-keyed", async () => {
+      const victim = await signup(server, "signed-out@example.com", OLD);
+      const stolen = (await refresh(server, victim.refreshToken)).body.data?.refreshToken;
+      if (!stolen) throw new Error("the thief's refresh failed");
+      const changed = (await changePassword(server, victim.accessToken)).body.data?.changePassword;
+      if (!changed) throw new Error("changePassword failed");
+      // Logout answers true whatever it was given (it never says whether a token existed).
+      expect((await server.gql("mutation { logout }", {}, { token: stolen.accessToken })).body.data).toEqual({ logout: true });
+      expect((await server.gql("mutation($t: String) { logout(refreshToken: $t) }", { t: stolen.refreshToken })).body.data).toEqual({ logout: true });
+      server.clock.advance(1500); // past the per-process session cache
+      expect((await server.gql<{ me: { id: string } }>(ME, {}, { token: changed.accessToken })).body.data?.me.id).toBe(victim.user.id);
+      expect((await refresh(server, changed.refreshToken)).body.data?.refreshToken.accessToken).toEqual(expect.any(String));
+      server.clock.reset();
+    });
+
     it("the last ADMIN cannot demote itself (FORBIDDEN, LAST_ADMIN)", async () => {
       const admin = (await login(server, ADMIN.email, ADMIN.password)).body.data?.login;
       if (!admin) throw new Error("bootstrap admin cannot log in");

@@ -25,6 +25,9 @@ export function passwordChangeContract(stores: GetStores): void {
       expect(kept?.session).toMatchObject({ lastUsedAt: at(5), expiresAt: fresh.expiresAt, revokedAt: null, credentialVersion: 1 });
       expect(kept?.user.credentialVersion).toBe(1);
       expect((await stores().sessions.listActive(user.id, at(6))).map((s) => s.id)).toEqual([session.id]);
+      // The kept session's old token was retired: it no longer leads to the session (logout by it ends nothing).
+      expect(await stores().sessions.findByTokenHash(token.tokenHash)).toBeNull();
+      expect((await stores().sessions.findByTokenHash(fresh.tokenHash))?.id).toBe(session.id);
     });
 
     it("writes nothing when the version moved (another change won)", async () => {

@@ -63,7 +63,7 @@ export class MemorySessionStore implements SessionStore {
     return session && user ? { session: strip(session), user } : null;
   }
   async findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
-    const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
+    const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash && t.revokedAt === null);
     const session = token ? this.sessions.get(token.sessionId) : undefined;
     return session ? strip(session) : null;
   }
