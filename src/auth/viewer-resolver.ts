@@ -45,7 +45,13 @@ export class ViewerResolver {
   }
 
   private async liveViewer(claims: AccessTokenClaims): Promise<AuthState> {
-    const state = await this.deps.cache.get(claims.sid);
+    let state = await this.deps.cache.get(claims.sid);
+    // A signed stamp newer than the cached session's means another instance changed the password
+    // after this one cached it: the cache is behind, not the token, so read the session again.
+    if (state && claims.cv > state.session.credentialVersion) {
+      this.deps.cache.invalidateSession(claims.sid);
+      state = await this.deps.cache.get(claims.sid);
+    }
     const revoked = { viewer: null, reason: "SESSION_REVOKED" } as const;
     if (!state || state.session.userId !== claims.sub) return revoked;
     if (!isSessionLive(state.session, state.user, this.deps.clock.now())) return revoked;

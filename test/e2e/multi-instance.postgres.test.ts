@@ -50,6 +50,27 @@ describeWithPostgres("two instances sharing PostgreSQL", () => {
     });
   });
 
+  it("a password change through one instance: its new access token works on the other at once", async () => {
+    const user = await signup(a, "changed-elsewhere@example.com");
+    expect((await b.gql(ME, {}, { token: user.accessToken })).body.data?.me.id).toBe(user.user.id); // cached on B
+    const changed = await a.gql<{ changePassword: Pair }>(
+      `mutation($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken } }`,
+      { i: { currentPassword: "correct horse battery", newPassword: "another good passphrase" } },
+      { token: user.accessToken },
+    );
+    const token = changed.body.data?.changePassword.accessToken;
+    if (!token) throw new Error(`changePassword failed: ${JSON.stringify(changed.body)}`);
+    // B's clock held back, so its entry from before the change is certainly still fresh however
+    // long the change took, yet within the 5 s tolerance for the new token's iat.
+    b.clock.advance(-3000);
+    try {
+      expect((await b.gql(ME, {}, { token })).body).toEqual({ data: { me: { id: user.user.id, role: "USER" } } });
+      expect(onlyError(await b.gql(ME, {}, { token: user.accessToken })).extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+    } finally {
+      b.clock.reset();
+    }
+  });
+
   it("refusals counted by both instances add up in one RATE_LIMITED row per (bucket, key, window)", async () => {
     const env = { RATE_LIMIT_SIGNUP_IP: "1", RATE_LIMIT_SIGNUP_IP_WINDOW: "1h" };
     const [c, d] = await Promise.all([startServer({ databaseUrl: db.url, env }), startServer({ databaseUrl: db.url, env })]);
