@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { DataDirInUseError } from "./data-dir-in-use-error";
 import { closeOnce } from "./lifecycle";
-import { type CreatedLock, createExclusive, errorCode, type LockRecord, readBootId, readSnapshot, removeIfUnchanged } from "./lock-file";
-import { judgeLock, sameMachine, type Self } from "./lock-verdict";
+import { type CreatedLock, createExclusive, errorCode, type LockRecord, readBootId, readPidNamespace, readSnapshot, removeIfUnchanged } from "./lock-file";
+import { judgeLock, samePidSpace, type Self } from "./lock-verdict";
 
 const DEFAULT_STALE_AFTER_MS = 30_000;
 const DEFAULT_REFRESH_EVERY_MS = 10_000;
@@ -49,7 +49,7 @@ const held = new Set<string>();
 export async function acquireDataDirLock(dataDir: string, options: DataDirLockOptions = {}): Promise<DataDirLock> {
   const dir = await canonicalDataDir(dataDir);
   const lockPath = `${dir}.lock`;
-  const self: Self = { pid: process.pid, hostname: hostname(), bootId: await readBootId() };
+  const self: Self = { pid: process.pid, hostname: hostname(), bootId: await readBootId(), pidNamespace: await readPidNamespace() };
   if (held.has(lockPath)) throw new DataDirInUseError(dir, lockPath, { pid: self.pid, hostname: self.hostname }, true, options.databaseUrl);
   // Set in the same tick as the check, so concurrent opens in this process cannot both pass it.
   held.add(lockPath);
@@ -76,7 +76,7 @@ async function take(attempt: Attempt, dir: string, databaseUrl: string | undefin
     if (judgeLock(existing, self, Date.now(), attempt.staleAfterMs) === "held") {
       const { record: owner } = existing;
       const holder = owner && { pid: owner.pid, hostname: owner.hostname };
-      throw new DataDirInUseError(dir, lockPath, holder, owner === null || sameMachine(owner, self), databaseUrl);
+      throw new DataDirInUseError(dir, lockPath, holder, owner === null || samePidSpace(owner, self), databaseUrl);
     }
     const outcome = await withTakeoverGuard(attempt, () => removeIfUnchanged(lockPath, existing));
     if (outcome === "busy") await delay(RETRY_DELAY_MS);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type FileHandle, link, open, readFile, rename, unlink } from "node:fs/promises";
+import { type FileHandle, link, open, readFile, readlink, rename, unlink } from "node:fs/promises";
 
 /** Who holds a lock file: written once at creation, never rewritten (only its mtime moves). */
 export interface LockRecord {
@@ -7,6 +7,11 @@ export interface LockRecord {
   hostname: string;
   /** The kernel's boot id (Linux), so a pid from before a reboot, or from another machine of the same name, is not trusted. */
   bootId: string | null;
+  /**
+   * The pid namespace (Linux), so a pid from another container is not trusted: containers on one
+   * host with the host's hostname (host networking) each count pids from 1.
+   */
+  pidNamespace: string | null;
   startedAt: string;
   /** Unique per acquisition, so a restarted process with the same pid is still told apart. */
   token: string;
@@ -29,10 +34,11 @@ export function parseRecord(text: string): LockRecord | null {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return null;
-    const { pid, hostname, bootId, startedAt, token } = value as Record<string, unknown>;
+    const { pid, hostname, bootId, pidNamespace, startedAt, token } = value as Record<string, unknown>;
     if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) return null;
     if (typeof hostname !== "string" || typeof startedAt !== "string" || typeof token !== "string") return null;
-    return { pid, hostname, bootId: typeof bootId === "string" ? bootId : null, startedAt, token };
+    const optional = (v: unknown) => (typeof v === "string" ? v : null);
+    return { pid, hostname, bootId: optional(bootId), pidNamespace: optional(pidNamespace), startedAt, token };
   } catch {
     return null;
   }
@@ -117,6 +123,15 @@ export async function removeIfUnchanged(path: string, judged: Pick<LockSnapshot,
 export async function readBootId(): Promise<string | null> {
   try {
     return (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** This process's pid namespace (`pid:[4026531836]`); null where there is no /proc (pids are then trusted as on one machine). */
+export async function readPidNamespace(): Promise<string | null> {
+  try {
+    return await readlink("/proc/self/ns/pid");
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,8 @@ const HOST = os.hostname();
 const OTHER_HOST = "elsewhere.invalid";
 const BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id";
 const BOOT_ID = existsSync(BOOT_ID_FILE) ? readFileSync(BOOT_ID_FILE, "utf8").trim() : null;
+const PID_NS_LINK = "/proc/self/ns/pid";
+const PID_NAMESPACE = existsSync(PID_NS_LINK) ? readlinkSync(PID_NS_LINK) : null;
 const CONTENDER = path.join(__dirname, "fixtures", "lock-contender.ts");
 const CONTENDERS = 6;
 const ROUNDS = 4;
@@ -22,6 +24,7 @@ interface Planted {
   pid?: number;
   hostname?: string;
   bootId?: string | null;
+  pidNamespace?: string | null;
   /** How long ago the file was last touched. */
   ageMs?: number;
   /** Raw contents instead of a record (a torn or half-written lock). */
@@ -34,6 +37,7 @@ async function plant(lockPath: string, planted: Planted = {}): Promise<string> {
     pid: planted.pid ?? process.ppid,
     hostname: planted.hostname ?? HOST,
     bootId: planted.bootId === undefined ? BOOT_ID : planted.bootId,
+    pidNamespace: planted.pidNamespace === undefined ? PID_NAMESPACE : planted.pidNamespace,
     startedAt: new Date().toISOString(),
     token: randomUUID(),
   };
@@ -89,7 +93,14 @@ describe("data directory lock", () => {
     expect(lock.lockPath).toBe(path.join(root, "missing-parent", "pglite.lock"));
     expect(lock.dataDir).toBe(path.join(root, "missing-parent", "pglite"));
     const record = JSON.parse(await readFile(lock.lockPath, "utf8"));
-    expect(record).toEqual({ pid: process.pid, hostname: HOST, bootId: BOOT_ID, startedAt: expect.any(String), token: expect.any(String) });
+    expect(record).toEqual({
+      pid: process.pid,
+      hostname: HOST,
+      bootId: BOOT_ID,
+      pidNamespace: PID_NAMESPACE,
+      startedAt: expect.any(String),
+      token: expect.any(String),
+    });
     expect(Date.parse(record.startedAt)).not.toBeNaN();
     // PGlite initialises an empty directory: the lock must not be what it finds there.
     expect(existsSync(lock.dataDir)).toBe(false);
@@ -129,7 +140,7 @@ describe("data directory lock", () => {
     expect(JSON.parse(await readFile(lock.lockPath, "utf8")).pid).toBe(process.pid);
   });
 
-  it("recovers a lock naming its own pid that it does not hold (a restarted container)", async () => {
+  it("recovers a lock naming its own pid that it does not hold (a crashed predecessor whose pid it got)", async () => {
     await plant(lockPath, { pid: process.pid });
     const lock = await acquire();
     expect(JSON.parse(await readFile(lock.lockPath, "utf8")).pid).toBe(process.pid);
@@ -169,6 +180,24 @@ describe("data directory lock", () => {
     expect((await refusal(acquire())).holder).toEqual({ pid: process.ppid, hostname: HOST });
     await unlink(lockPath);
     await plant(lockPath, { pid: process.ppid, bootId: "a-previous-boot", ageMs: 31_000 });
+    await expect(acquire()).resolves.toMatchObject({ lockPath });
+  });
+
+  // Linux only. Two containers on one host with host networking share its hostname and boot id,
+  // but each counts pids from 1: the other's pid says nothing about it here (dead, or our own).
+  (PID_NAMESPACE === null ? it.skip : it)("judges a lock from another pid namespace on this host by its age", async () => {
+    for (const pid of [process.pid, await deadPid()]) {
+      await plant(lockPath, { pid, pidNamespace: "pid:[1]", ageMs: 5_000 });
+      const error = await refusal(acquire(dataDir, { staleAfterMs: 30_000 }));
+      expect(error.message).toContain(`is in use by process ${pid} on host ${HOST};`);
+      await unlink(lockPath);
+    }
+    await plant(lockPath, { pid: process.pid, pidNamespace: "pid:[1]", ageMs: 31_000 });
+    await expect(acquire(dataDir, { staleAfterMs: 30_000 })).resolves.toMatchObject({ lockPath });
+  });
+
+  it("trusts the pid of a lock written without a pid namespace (an earlier version's)", async () => {
+    await plant(lockPath, { pid: await deadPid(), pidNamespace: null });
     await expect(acquire()).resolves.toMatchObject({ lockPath });
   });
 
