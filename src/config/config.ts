@@ -7,6 +7,7 @@ import type { RateLimitPolicy } from "../limits";
 import { readHttpTimeouts } from "./http-timeouts";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
 import { readIpv6PrefixLength, readRateLimits } from "./rate-limits";
+import { readTrustProxy } from "./trust-proxy";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -133,15 +134,6 @@ function readRedisUrl(env: Env): string | null {
   if (url === undefined) return null;
   if (!/^rediss?:\/\/.+/.test(url)) throw new ConfigError("REDIS_URL", "expected redis://host:6379 or rediss://…");
   return url;
-}
-
-/** X-Forwarded-For is believed only when this says which proxies to trust. */
-function readTrustProxy(env: Env): boolean | number | string {
-  const value = readOptional(env, "TRUST_PROXY");
-  if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
 }
 
 /** Exact origins only ("https://app.example.com"): no wildcards, since credentials are allowed. */

@@ -85,6 +85,11 @@ describe("loadConfig", () => {
     [{ JWT_SECRET: SECRET, HTTP_CONNECTION_TIMEOUT: "soon" }, "HTTP_CONNECTION_TIMEOUT", /duration/],
     [{ JWT_SECRET: SECRET, HTTP_HEADERS_TIMEOUT: "40s" }, "HTTP_HEADERS_TIMEOUT", /must not exceed HTTP_REQUEST_TIMEOUT \(40s > 30s\); lower HTTP_HEADERS_TIMEOUT or raise HTTP_REQUEST_TIMEOUT/],
     [{ JWT_SECRET: SECRET, HTTP_REQUEST_TIMEOUT: "5s" }, "HTTP_HEADERS_TIMEOUT", /must not exceed HTTP_REQUEST_TIMEOUT \(10s > 5s\)/],
+    [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0.0/8,loadbalancer" }, "TRUST_PROXY", /"loadbalancer" is not an address, CIDR or range name; use false, a hop count/],
+    [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0.0/33" }, "TRUST_PROXY", /"10\.0\.0\.0\/33"/],
+    [{ JWT_SECRET: SECRET, TRUST_PROXY: "fd00::/129" }, "TRUST_PROXY", /"fd00::\/129"/],
+    [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0" }, "TRUST_PROXY", /"10\.0\.0"/],
+    [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0.0/255.0.255.0" }, "TRUST_PROXY", /255\.0\.255\.0/],
   ])("rejects %j naming %s", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -132,6 +137,14 @@ describe("loadConfig", () => {
     });
     expect(custom.httpTimeouts).toEqual({ requestMs: 120_000, headersMs: 120_000, keepAliveMs: 65_000, connectionMs: 300_000 });
     expect(Object.isFrozen(custom.httpTimeouts)).toBe(true);
+  });
+
+  it("TRUST_PROXY: off by default; true, a hop count, or addresses, CIDRs and range names as Fastify reads them", () => {
+    const trust = (value?: string) => loadConfig({ JWT_SECRET: SECRET, ...(value === undefined ? {} : { TRUST_PROXY: value }) }).trustProxy;
+    expect([trust(), trust("false"), trust("true"), trust("2")]).toEqual([false, false, true, 2]);
+    for (const list of ["10.0.0.0/8,fd00::/8", "10.1.2.3, 10.1.2.4", "loopback,linklocal,uniquelocal", "::ffff:10.0.0.1/120", "10.0.0.0/255.0.0.0"]) {
+      expect(trust(list)).toBe(list);
+    }
   });
 
   it("production defaults: introspection off, listen on all interfaces", () => {
