@@ -1,8 +1,7 @@
 import type { PasswordChange, PasswordChangeResult } from "../auth/ports";
 import type { Prisma, PrismaClient } from "./generated/prisma/client";
-import { insertRefreshToken, revokeSessions } from "./session-writes";
-
-const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
+import { insertRefreshToken, revokeSessions, revokeTokensOf } from "./session-writes";
+import { TX_OPTIONS } from "./transaction-options";
 
 /** Thrown inside the transaction to roll back the version bump when the kept session is gone. */
 class SessionEnded extends Error {}
@@ -39,9 +38,7 @@ async function apply(tx: Prisma.TransactionClient, change: PasswordChange): Prom
        FOR UPDATE`;
   if (!live) throw new SessionEnded();
   const ended = await revokeSessions(tx, { userId, id: { not: keep.sessionId } }, at, "password_changed");
-  await tx.$executeRaw`
-    UPDATE refresh_tokens SET revoked_at = ${at}::timestamptz
-     WHERE session_id = ${keep.sessionId}::uuid AND revoked_at IS NULL`;
+  await revokeTokensOf(tx, [keep.sessionId], at);
   await insertRefreshToken(tx, keep.token);
   await tx.$executeRaw`
     UPDATE sessions SET last_used_at = ${at}::timestamptz, expires_at = ${keep.token.expiresAt}::timestamptz,

@@ -6,9 +6,7 @@ import { SESSION_RECORD } from "./selections";
 import { queryLiveSessions, querySessionState } from "./session-state-query";
 import { insertSessionWithToken, lockUserForRevocation, revokeSessions, rotationTransaction } from "./session-writes";
 import { isUuid } from "../auth";
-
-/** Rotation holds a row lock; bound both the wait for a connection and the time holding it. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
+import { TX_OPTIONS } from "./transaction-options";
 
 export class PrismaSessionStore implements SessionStore {
   constructor(private readonly prisma: PrismaClient) {}

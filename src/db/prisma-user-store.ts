@@ -15,10 +15,9 @@ import {
   type UserWithPasswordRow,
 } from "./user-rows";
 import { isUuid } from "../auth";
+import { TX_OPTIONS } from "./transaction-options";
 
 const EMAIL_CONSTRAINT = "users_email_key";
-const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
-
 export class PrismaUserStore implements UserStore {
   constructor(private readonly prisma: PrismaClient) {}
 

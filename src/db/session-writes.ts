@@ -67,7 +67,8 @@ export async function revokeSessions(
   return ids;
 }
 
-async function revokeTokensOf(tx: Tx, sessionIds: string[], at: Date): Promise<void> {
+/** Revokes every unrevoked refresh token of these sessions. */
+export async function revokeTokensOf(tx: Tx, sessionIds: string[], at: Date): Promise<void> {
   await tx.refreshToken.updateMany({
     where: { sessionId: { in: sessionIds }, revokedAt: null },
     data: { revokedAt: at },

@@ -1,7 +1,8 @@
-import { Client } from "pg";
-import { createStores, migrate, openDatabase, type Database, type Stores } from "../../src/db";
+import type { Client } from "pg";
+import type { Stores } from "../../src/db";
 import { at, newSession, newToken, newUser } from "./contract/fixtures";
-import { createTestDatabase, lockWaiters, type TestDatabase } from "../support/postgres";
+import { lockWaiters } from "../support/postgres";
+import { type LockRace, openLockRace } from "../support/lock-race";
 import { describeWithPostgres } from "../support/services";
 
 const DAY_MINUTES = 24 * 60;
@@ -14,21 +15,14 @@ const CUTOFF = at(-30 * DAY_MINUTES);
  * holds one live session row, as an in-flight rotation does, to pin the interleaving.
  */
 describeWithPostgres("retention against revocations on PostgreSQL: neither waits on the other in a cycle", () => {
-  let fresh: TestDatabase;
-  let db: Database;
+  let race: LockRace | undefined;
   let stores: Stores;
   let holder: Client;
   let watcher: Client;
 
   beforeAll(async () => {
-    fresh = await createTestDatabase();
-    db = await openDatabase(fresh.url);
-    await migrate(db);
-    stores = createStores(db);
-    holder = new Client({ connectionString: fresh.url });
-    watcher = new Client({ connectionString: fresh.url });
-    await holder.connect();
-    await watcher.connect();
+    race = await openLockRace();
+    ({ stores, holder, watcher } = race);
     // 20,000 live sessions of 2,000 users: what a modest production table holds.
     await watcher.query(`INSERT INTO users (id, email, password_hash, created_at, updated_at)
       SELECT gen_random_uuid(), 'filler-' || g || '@example.test', 'x', now(), now() FROM generate_series(1, 2000) g`);
@@ -37,10 +31,7 @@ describeWithPostgres("retention against revocations on PostgreSQL: neither waits
     await watcher.query("ANALYZE");
   });
   afterAll(async () => {
-    await holder?.end();
-    await watcher?.end();
-    await db?.close();
-    await fresh?.drop();
+    await race?.close();
   });
 
   /**

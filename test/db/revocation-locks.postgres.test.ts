@@ -1,7 +1,8 @@
-import { Client } from "pg";
-import { createStores, migrate, openDatabase, type Database, type Stores } from "../../src/db";
+import type { Client } from "pg";
+import type { Stores } from "../../src/db";
 import { at, newSession, newToken, newUser } from "./contract/fixtures";
-import { createTestDatabase, lockWaiters, type TestDatabase } from "../support/postgres";
+import { lockWaiters } from "../support/postgres";
+import { type LockRace, openLockRace } from "../support/lock-race";
 import { describeWithPostgres } from "../support/services";
 
 /**
@@ -11,29 +12,18 @@ import { describeWithPostgres } from "../support/services";
  * in scan order while changePassword locks its own (kept) session first and the others after.
  */
 describeWithPostgres("revoking a user's sessions on PostgreSQL: one lock order, no deadlock", () => {
-  let fresh: TestDatabase;
-  let db: Database;
+  let race: LockRace | undefined;
   let stores: Stores;
   let holder: Client;
   let watcher: Client;
 
   beforeAll(async () => {
-    fresh = await createTestDatabase();
-    db = await openDatabase(fresh.url);
-    await migrate(db);
-    stores = createStores(db);
-    holder = new Client({ connectionString: fresh.url });
-    watcher = new Client({ connectionString: fresh.url });
-    await holder.connect();
-    await watcher.connect();
+    race = await openLockRace();
+    ({ stores, holder, watcher } = race);
   });
   afterAll(async () => {
-    await holder?.end();
-    await watcher?.end();
-    await db?.close();
-    await fresh?.drop();
+    await race?.close();
   });
-
 
   const outcome = (settled: PromiseSettledResult<unknown>) => (settled.status === "rejected" ? String(settled.reason) : "done");
 
