@@ -1,13 +1,17 @@
 import { ConfigError, loadDatabaseUrl } from "./config";
+import { emailsNeedingAttention, moduleMigrationDirs, prepareDatabase } from "./core";
 import { DataDirInUseError, openDatabase, redactDatabaseUrl } from "./db";
-import { emailsNeedingAttention, prepareDatabase } from "./prepare-database";
+import { MODULES } from "./modules";
 
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. Needs no secrets. */
+/**
+ * `npm run db:migrate`: applies the core's and every registered module's pending migrations to
+ * DATABASE_URL and exits. Needs no secrets, so it opens only the core's database, not its services.
+ */
 async function main(): Promise<void> {
   const url = loadDatabaseUrl();
   const db = await openDatabase(url);
   try {
-    const { applied, emails } = await prepareDatabase(db);
+    const { applied, emails } = await prepareDatabase(db, moduleMigrationDirs(MODULES));
     const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
     process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
     if (emails.rewritten > 0) process.stdout.write(`Stored emails rewritten into canonical form: ${emails.rewritten}\n`);

@@ -84,7 +84,7 @@ export function createAuth(options: AuthOptions): Auth {
     accounts: new AccountService(deps, issuer),
     refresh: new RefreshService(deps, issuer),
     passwords: new PasswordService(deps, issuer),
-    sessions: new SessionService(deps, viewers),
+    sessions: new SessionService(deps),
     admin: new UserAdminService(deps),
     viewers,
     maintenance: { flushAudit: () => refusals.flush(), retention: new RetentionService(deps, retentionPolicy) },

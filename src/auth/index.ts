@@ -36,4 +36,4 @@ export { clientNetworkKey, normalizeClientIp, DEFAULT_IPV6_PREFIX_LENGTH } from 
 export { MAX_PAGE_SIZE } from "./user-admin-service";
 export { ROLES, roleSatisfies } from "./types";
 export type * from "./types";
-export type { AuthState } from "./viewer-resolver";
+export type { Authentication, AuthState } from "./viewer-resolver";

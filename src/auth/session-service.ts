@@ -1,9 +1,9 @@
+import type { AccessTokenClaims } from "./access-tokens";
 import type { AuthDeps } from "./deps";
 import { badInput } from "./errors";
 import { isUuid } from "./ids";
 import { hashRefreshToken, looksLikeRefreshToken } from "./refresh-token-codec";
 import type { ClientInfo, SessionRecord, Viewer } from "./types";
-import type { ViewerResolver } from "./viewer-resolver";
 
 type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "clock" | "logger" | "auditor">;
 
@@ -12,10 +12,7 @@ export interface SessionView extends SessionRecord {
 }
 
 export class SessionService {
-  constructor(
-    private readonly deps: SessionDeps,
-    private readonly viewers: ViewerResolver,
-  ) {}
+  constructor(private readonly deps: SessionDeps) {}
 
   async list(viewer: Viewer): Promise<SessionView[]> {
     const sessions = await this.deps.sessions.listActive(viewer.user.id, this.deps.clock.now());
@@ -29,14 +26,13 @@ export class SessionService {
    * if a password change has retired it since: the change re-keyed the session to shut out
    * whoever else held its tokens, and they must not be able to end it either.
    */
-  async logout(refreshToken: string | null | undefined, authorization: string | undefined, client: ClientInfo): Promise<boolean> {
+  async logout(refreshToken: string | null | undefined, claims: AccessTokenClaims | null, client: ClientInfo): Promise<boolean> {
     if (refreshToken) {
       if (!looksLikeRefreshToken(refreshToken)) return true;
       const session = await this.deps.sessions.findByTokenHash(hashRefreshToken(refreshToken));
       if (session) await this.revokeOwn(session.id, session.userId, "logout", client);
       return true;
     }
-    const claims = this.viewers.claimsForLogout(authorization);
     if (!claims || !isUuid(claims.sid) || !isUuid(claims.sub)) return true;
     const state = await this.deps.sessions.findState(claims.sid);
     if (state?.session.credentialVersion === claims.cv) await this.revokeOwn(claims.sid, claims.sub, "logout", client);

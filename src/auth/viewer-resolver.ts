@@ -8,6 +8,12 @@ export type AuthState =
   | { viewer: Viewer; reason: null }
   | { viewer: null; reason: UnauthenticatedReason };
 
+export interface Authentication {
+  state: AuthState;
+  /** Verified claims of the presented token, expired ones included; null without an authentic token. */
+  claims: AccessTokenClaims | null;
+}
+
 type ResolverDeps = Pick<AuthDeps, "accessTokens" | "cache" | "clock">;
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
@@ -21,22 +27,28 @@ export class ViewerResolver {
   constructor(private readonly deps: ResolverDeps) {}
 
   async resolve(authorization: string | undefined): Promise<AuthState> {
+    return (await this.authenticate(authorization)).state;
+  }
+
+  /**
+   * The viewer, plus the signed claims of an authentic token even when it has expired or its
+   * session is gone: logout ends a session on that proof of possession, without the raw header.
+   */
+  async authenticate(authorization: string | undefined): Promise<Authentication> {
     const token = extractBearer(authorization);
-    if (token === null) return { viewer: null, reason: "TOKEN_MISSING" };
+    if (token === null) return { state: { viewer: null, reason: "TOKEN_MISSING" }, claims: null };
     let claims: AccessTokenClaims;
     try {
       claims = this.deps.accessTokens.verify(token);
     } catch (error) {
-      if (isAuthError(error) && isUnauthenticatedReason(error.reason)) return { viewer: null, reason: error.reason };
-      throw error;
+      if (!isAuthError(error) || !isUnauthenticatedReason(error.reason)) throw error;
+      const expired = error.reason === "TOKEN_EXPIRED" ? this.expiredClaims(token) : null;
+      return { state: { viewer: null, reason: error.reason }, claims: expired };
     }
-    return this.liveViewer(claims);
+    return { state: await this.liveViewer(claims), claims };
   }
 
-  /** The signed claims of an authentic token even if expired; null if it is not authentic. */
-  claimsForLogout(authorization: string | undefined): AccessTokenClaims | null {
-    const token = extractBearer(authorization);
-    if (token === null) return null;
+  private expiredClaims(token: string): AccessTokenClaims | null {
     try {
       return this.deps.accessTokens.verify(token, { allowExpired: true });
     } catch {

@@ -1,12 +1,17 @@
 import { parseDatabaseUrl } from "./database-url";
-import type { PrismaClient } from "./generated/prisma/client";
+import type { Prisma, PrismaClient } from "./generated/prisma/client";
 import { openPglite } from "./open-pglite";
 import { openPostgres } from "./open-postgres";
 import type { SqlDriver } from "./sql-driver";
 
+/** A Prisma driver adapter: what `new PrismaClient({ adapter })` of any generated client accepts. */
+export type PrismaAdapterFactory = NonNullable<Prisma.PrismaClientOptions["adapter"]>;
+
 export interface Database {
   readonly kind: "postgres" | "pglite";
   readonly prisma: PrismaClient;
+  /** The adapter `prisma` runs on; modules with their own generated clients share it. */
+  readonly adapter: PrismaAdapterFactory;
   /** Raw driver access for the migrator; application code goes through `prisma`. */
   readonly sql: SqlDriver;
   /** Round-trips a trivial query through Prisma; rejects when the database is unreachable. */

@@ -6,7 +6,7 @@ import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaUserStore } from "./prisma-user-store";
 import { sqlRetentionStore } from "./retention-store";
 
-export { openDatabase, type Database, type OpenDatabaseOptions } from "./database";
+export { openDatabase, type Database, type OpenDatabaseOptions, type PrismaAdapterFactory } from "./database";
 export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-canonicalization";

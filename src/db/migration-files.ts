@@ -4,6 +4,8 @@ import path from "node:path";
 
 export interface MigrationFile {
   name: string;
+  /** The migration.sql this came from, for messages. */
+  path: string;
   sql: string;
   /** sha256 hex of the file bytes, exactly what `prisma migrate` stores in `_prisma_migrations`. */
   checksum: string;
@@ -42,8 +44,24 @@ async function readMigration(dir: string, name: string): Promise<MigrationFile> 
   const sql = bytes.toString("utf8");
   return {
     name,
+    path: file,
     sql,
     checksum: sha256Hex(bytes),
     alternateChecksum: sha256Hex(swapLineEndings(sql)),
   };
+}
+
+/**
+ * The migrations of several folders (the core's and each module's) as one list in name order.
+ * Names are the identity recorded in `_prisma_migrations`, so two folders may not share one.
+ */
+export async function readAllMigrationFiles(dirs: readonly string[]): Promise<MigrationFile[]> {
+  const files = (await Promise.all(dirs.map((dir) => readMigrationFiles(dir)))).flat();
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const other = seen.get(file.name);
+    if (other) throw new Error(`Migration name "${file.name}" is used twice: ${other} and ${file.path}. Rename one (a new timestamp).`);
+    seen.set(file.name, file.path);
+  }
+  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 import type { Database } from "./database";
-import { readMigrationFiles, type MigrationFile } from "./migration-files";
+import { readAllMigrationFiles, type MigrationFile } from "./migration-files";
 import { ensureMigrationsTable, readMigrationRows, recordMigration, type MigrationRow } from "./migrations-table";
 import { defaultMigrationsDir } from "../project-root";
 import type { SqlSession } from "./sql-driver";
@@ -10,6 +10,8 @@ const ADVISORY_LOCK_KEY = 72707369;
 export interface MigrateOptions {
   /** Defaults to <project root>/prisma/migrations. */
   migrationsDir?: string;
+  /** Modules' migration folders, applied with the core's in one name (timestamp) order. */
+  moduleMigrationsDirs?: readonly string[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface MigrateOptions {
  * transaction. Returns the names applied by this call (empty when already up to date).
  */
 export async function migrate(db: Pick<Database, "kind" | "sql">, opts: MigrateOptions = {}): Promise<string[]> {
-  const files = await readMigrationFiles(opts.migrationsDir ?? defaultMigrationsDir());
+  const files = await readAllMigrationFiles([opts.migrationsDir ?? defaultMigrationsDir(), ...(opts.moduleMigrationsDirs ?? [])]);
   return db.sql.withSession(async (session) => {
     // PGlite is one in-process connection: nothing else can race us, so no lock is needed.
     if (db.kind !== "postgres") return applyPending(session, files);
@@ -83,7 +85,7 @@ function assertUnchanged(file: MigrationFile, row: MigrationRow): void {
   if (row.checksum === file.checksum || row.checksum === file.alternateChecksum) return;
   throw new Error(
     `Migration "${file.name}" was modified after it was applied: the database recorded checksum ` +
-      `${row.checksum} but prisma/migrations/${file.name}/migration.sql now hashes to ${file.checksum}. ` +
+      `${row.checksum} but ${file.path} now hashes to ${file.checksum}. ` +
       `Restore the original file and put the change in a new migration.`,
   );
 }

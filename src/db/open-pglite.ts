@@ -2,20 +2,18 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { acquireDataDirLock } from "./data-dir-lock";
-import type { Database } from "./database";
-import { Prisma, PrismaClient } from "./generated/prisma/client";
+import type { Database, PrismaAdapterFactory } from "./database";
+import { PrismaClient } from "./generated/prisma/client";
 import { closeOnce, pingPrisma } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
-
-type AdapterFactory = NonNullable<Prisma.PrismaClientOptions["adapter"]>;
 
 /**
  * pglite-prisma-adapter 0.6.1 is typed against driver-adapter-utils 6.10, whose `argTypes` shape
  * differs from 6.19's. The adapter never reads argTypes (it sends sql + args to PGlite as text),
  * which the store contract suite exercises end to end, so only the declaration needs bridging.
  */
-function pgliteAdapter(pglite: PGlite): AdapterFactory {
-  return new PrismaPGlite(pglite) as unknown as AdapterFactory;
+function pgliteAdapter(pglite: PGlite): PrismaAdapterFactory {
+  return new PrismaPGlite(pglite) as unknown as PrismaAdapterFactory;
 }
 
 /**
@@ -37,10 +35,12 @@ export async function openPglite(dataDir: string | null, databaseUrl?: string): 
 
 async function start(pglite: PGlite, afterClose: () => Promise<void>): Promise<Database> {
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const adapter = pgliteAdapter(pglite);
+  const prisma = new PrismaClient({ adapter });
   return {
     kind: "pglite",
     prisma,
+    adapter,
     sql: pgliteSqlDriver(pglite),
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {

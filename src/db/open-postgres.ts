@@ -48,10 +48,12 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
   // pg already removed the broken client, and the next checkout reconnects.
   pool.on("error", () => undefined);
   guardPool(pool);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const adapter = new PrismaPg(pool);
+  const prisma = new PrismaClient({ adapter });
   return {
     kind: "postgres",
     prisma,
+    adapter,
     // Migrations may legitimately run long (index builds, waiting on another instance's advisory
     // lock), so the migrator gets a connection of its own without the request-path timeouts.
     sql: pgSqlDriver(connection),

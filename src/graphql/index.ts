@@ -1,8 +1,11 @@
 export { BODY_TRANSPORT, buildContext } from "./context";
-export type { GraphQLContext, RefreshTokenTransport, RequestFacts } from "./context";
+export type { GraphQLContext, RefreshTokenTransport, RequestFacts, Services } from "./context";
 export { isRootType, policyOf } from "./directives";
 export type { FieldPolicy } from "./directives";
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./errors";
-export { buildSchema, loadTypeDefs } from "./schema";
+export { viewerOf } from "./resolvers/viewer";
+export { BASE_TYPE_DEFS, buildSchema } from "./schema";
+export type { SchemaPart } from "./schema";
+export { readSdl } from "./sdl";
 export { createQueryLimits, MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS } from "./limits";
 export type { QueryLimitOptions, QueryLimits } from "./limits";

@@ -3,10 +3,12 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
-import { buildSchema, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import type { GraphQLSchema } from "graphql";
+import { createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
 import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {
+  schema: GraphQLSchema;
   introspection: boolean;
   development: boolean;
   logger: FastifyBaseLogger;
@@ -16,7 +18,7 @@ export interface ApolloOptions {
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
   const limits = createQueryLimits({ hideSuggestions: !options.development });
   return new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema: options.schema,
     introspection: options.introspection,
     // CSRF: rejects simple (form-like) requests that a browser would send cross-site without a preflight.
     csrfPrevention: true,

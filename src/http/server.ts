@@ -1,8 +1,9 @@
 import fastifyApollo from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Auth, AuthError } from "../auth";
-import { buildContext, type GraphQLContext } from "../graphql";
+import type { GraphQLSchema } from "graphql";
+import type { AuthError } from "../auth";
+import { buildContext, type GraphQLContext, type Services } from "../graphql";
 import { createApollo } from "./apollo";
 import { clientInfo } from "./client-info";
 import { closeConnectionsWhileDraining } from "./drain";
@@ -16,7 +17,8 @@ import { echoRequestId, requestIdFor } from "./request-id";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
 export interface HttpServerOptions {
-  auth: Auth;
+  schema: GraphQLSchema;
+  services: Services;
   readiness: Readiness;
   logger: FastifyBaseLogger;
   introspection: boolean;
@@ -63,6 +65,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerHealthRoutes(app, options.readiness);
 
   const apollo = createApollo({
+    schema: options.schema,
     introspection: options.introspection,
     development: options.development,
     logger: app.log,
@@ -74,7 +77,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     path: GRAPHQL_PATH,
     method: ["GET", "POST", "OPTIONS"],
     context: async (request, reply) =>
-      buildContext(options.auth, {
+      buildContext(options.services, {
         authorization: request.headers.authorization,
         client: clientInfo(request),
         refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),

@@ -15,7 +15,7 @@ describe("audit trail written by the services", () => {
     await rejection(auth.refresh.refresh(pair.refreshToken, CLIENT));
     const viewer = (await auth.viewers.resolve(`Bearer ${second.accessToken}`)).viewer;
     if (!viewer) throw new Error("expected a viewer");
-    await auth.sessions.logout(second.refreshToken, undefined, CLIENT);
+    await auth.sessions.logout(second.refreshToken, null, CLIENT);
     const admin = await auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
     await auth.admin.setRole({ user: admin.user, sessionId: "x" }, pair.user.id, "ADMIN", CLIENT);
     const third = await auth.accounts.login({ email: "ada@example.com", password: PASSWORD }, CLIENT);

@@ -8,7 +8,7 @@ describe("RetentionService (fixed clock)", () => {
     const fx = authFixture({ refreshTokenTtlMs: 60 * DAY });
     const kept = await fx.signup("kept@example.com");
     const loggedOut = await fx.auth.accounts.login({ email: "kept@example.com", password: "correct horse battery" }, CLIENT);
-    await fx.auth.sessions.logout(loggedOut.refreshToken, undefined, CLIENT);
+    await fx.auth.sessions.logout(loggedOut.refreshToken, null, CLIENT);
     const idle = await fx.signup("idle@example.com"); // never refreshed: expires on day 60
     const day0Events = fx.audit.events.length;
 

@@ -111,12 +111,13 @@ describe("tokens retired by a password change", () => {
     const thief = await fx.auth.refresh.refresh(victim.refreshToken, CLIENT);
     const changed = await fx.auth.passwords.changePassword(await viewerOf(fx, victim.accessToken), { currentPassword: OLD, newPassword: NEW }, CLIENT);
     for (const [refreshToken, authorization] of [[undefined, `Bearer ${thief.accessToken}`], [thief.refreshToken, undefined], [victim.refreshToken, undefined]] as const) {
-      await expect(fx.auth.sessions.logout(refreshToken, authorization, CLIENT)).resolves.toBe(true);
+      const { claims } = await fx.auth.viewers.authenticate(authorization);
+      await expect(fx.auth.sessions.logout(refreshToken, claims, CLIENT)).resolves.toBe(true);
     }
     fx.clock.advance(2000); // past the 1 s session cache
     expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).viewer?.sessionId).toBe(victim.sessionId);
     // The current tokens still end it.
-    await fx.auth.sessions.logout(undefined, `Bearer ${changed.accessToken}`, CLIENT);
+    await fx.auth.sessions.logout(undefined, (await fx.auth.viewers.authenticate(`Bearer ${changed.accessToken}`)).claims, CLIENT);
     expect((await fx.auth.viewers.resolve(`Bearer ${changed.accessToken}`)).reason).toBe("SESSION_REVOKED");
   });
 });

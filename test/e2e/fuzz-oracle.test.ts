@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { OperationTypeNode } from "graphql";
-import { buildSchema, loadTypeDefs } from "../../src/graphql";
+import { allTypeDefs, serverSchema } from "../support/schema";
 import { authDirectiveTransformer } from "../../src/graphql/directives";
 import {
   type AuthorizationOracle,
@@ -18,7 +18,7 @@ import {
  */
 
 const KEY = randomBytes(48).toString("base64url");
-const oracle: AuthorizationOracle = { guarded: guardedRootFields(buildSchema()), jwtKey: KEY };
+const oracle: AuthorizationOracle = { guarded: guardedRootFields(serverSchema()), jwtKey: KEY };
 
 const HEADER = JSON.stringify({ alg: "HS256", typ: "at+jwt" });
 const CLAIMS = JSON.stringify({ sub: "u1", sid: "s1", role: "ADMIN", exp: 4_102_444_800 });
@@ -43,7 +43,7 @@ describe("fuzz oracle: guarded root fields", () => {
 
   it("follow the schema: a field added with @auth is guarded, one added with @public is not", () => {
     const extended = authDirectiveTransformer(
-      makeExecutableSchema({ typeDefs: [loadTypeDefs(), "extend type Query { secret: String @auth open: String @public bare: String }"] }),
+      makeExecutableSchema({ typeDefs: [...allTypeDefs(), "extend type Query { secret: String @auth open: String @public bare: String }"] }),
     );
     const query = guardedRootFields(extended).get(OperationTypeNode.QUERY);
     expect(query?.has("secret")).toBe(true);

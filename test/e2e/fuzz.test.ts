@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { buildSchema } from "../../src/graphql";
+import { serverSchema } from "../support/schema";
 import { createLogger } from "../../src/logger";
 import {
   authorizationArbitrary,
@@ -76,7 +76,7 @@ describe("fuzzing the HTTP + GraphQL surface", () => {
       },
     });
     server.app.http.log.error(CONTROL_LINE);
-    oracle = { guarded: guardedRootFields(buildSchema()), jwtKey: E2E_SECRET };
+    oracle = { guarded: guardedRootFields(serverSchema()), jwtKey: E2E_SECRET };
     const user = await signup(server, USER.email, USER.password);
     seeds = {
       emails: [USER.email, " FUZZ-admin@Example.com "],

@@ -1,7 +1,8 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { graphql, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { AuthError, type Role, type Viewer } from "../../src/auth";
-import { BODY_TRANSPORT, buildSchema, type GraphQLContext, loadTypeDefs, policyOf } from "../../src/graphql";
+import { BODY_TRANSPORT, type GraphQLContext, policyOf } from "../../src/graphql";
+import { allTypeDefs, serverSchema } from "../support/schema";
 import { authDirectiveTransformer } from "../../src/graphql/directives";
 
 /** Every root field whose effective policy is not an explicit @public or @auth, as "Type.field". */
@@ -26,7 +27,7 @@ const SECRET_TYPE = `
 /** The real SDL plus test-only fields, wired through the same transformer the server uses. */
 function extendedSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
-    typeDefs: [loadTypeDefs(), LEAKY, SECRET_TYPE],
+    typeDefs: [...allTypeDefs(), LEAKY, SECRET_TYPE],
     resolvers: { Query: { leaky: () => "secret", secret: () => ({ value: "classified" }) } },
   });
   return authDirectiveTransformer(schema);
@@ -38,11 +39,11 @@ function viewer(role: Role): Viewer {
 
 function context(v: Viewer | null): GraphQLContext {
   return {
-    auth: {} as GraphQLContext["auth"],
+    services: {} as GraphQLContext["services"],
     viewer: v,
     authFailure: v ? null : "TOKEN_MISSING",
     authError: null,
-    authorization: undefined,
+    claims: null,
     client: { userAgent: null, ip: null, requestId: null },
     refreshTransport: BODY_TRANSPORT,
   };
@@ -54,7 +55,7 @@ function authCode(error: { originalError?: unknown } | undefined): string | unde
 }
 
 describe("field policies over the real schema", () => {
-  const schema = buildSchema();
+  const schema = serverSchema();
 
   it("every Query and Mutation root field declares @auth or @public", () => {
     const fields = [schema.getQueryType(), schema.getMutationType()].flatMap((t) => Object.keys(t?.getFields() ?? {}));
@@ -77,7 +78,7 @@ describe("field policies over the real schema", () => {
   });
 
   it("the walker reports a root field without a policy", () => {
-    const leaky = makeExecutableSchema({ typeDefs: [loadTypeDefs(), LEAKY] });
+    const leaky = makeExecutableSchema({ typeDefs: [...allTypeDefs(), LEAKY] });
     expect(missingPolicies(leaky)).toEqual(["Query.leaky"]);
   });
 });

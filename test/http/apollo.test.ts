@@ -1,9 +1,10 @@
 import pino from "pino";
 import { createApollo } from "../../src/http/apollo";
+import { serverSchema } from "../support/schema";
 
 /** Validation errors need no database: Apollo alone, through executeOperation. */
 async function messageIn(development: boolean, query: string): Promise<string> {
-  const apollo = createApollo({ introspection: true, development, logger: pino({ level: "silent" }) });
+  const apollo = createApollo({ schema: serverSchema(), introspection: true, development, logger: pino({ level: "silent" }) });
   await apollo.start();
   try {
     const response = await apollo.executeOperation({ query });

@@ -1,5 +1,5 @@
 import { ambiguousRefreshCookie, isAuthError, type TokenPair } from "../../auth";
-import type { GraphQLContext } from "../context";
+import type { GraphQLContext } from "../../graphql";
 
 export type AuthPayloadView = Omit<TokenPair, "refreshToken"> & { refreshToken: string | null };
 
@@ -32,7 +32,7 @@ export async function refreshFromCookieOrArgument(
 ): Promise<AuthPayloadView> {
   const fromCookie = argument == null && ctx.refreshTransport.cookieTokens.length > 0;
   try {
-    const pair = await ctx.auth.refresh.refresh(presentedRefreshToken(ctx, argument), ctx.client);
+    const pair = await ctx.services.auth.refresh.refresh(presentedRefreshToken(ctx, argument), ctx.client);
     return deliver(ctx, pair, fromCookie || ctx.refreshTransport.mode === "cookie");
   } catch (error) {
     if (fromCookie && isAuthError(error)) ctx.refreshTransport.clearCookie();
@@ -48,7 +48,7 @@ export async function refreshFromCookieOrArgument(
 export async function logoutPresented(ctx: GraphQLContext, argument: string | null | undefined): Promise<boolean> {
   const cookies = ctx.refreshTransport.cookieTokens;
   const tokens = argument != null ? [argument] : cookies.length > 0 ? cookies : [null];
-  for (const token of tokens) await ctx.auth.sessions.logout(token, ctx.authorization, ctx.client);
+  for (const token of tokens) await ctx.services.auth.sessions.logout(token, ctx.claims, ctx.client);
   if (cookies.length > 0) ctx.refreshTransport.clearCookie();
   return true;
 }

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import argon2 from "argon2";
-import { type Database, migrate, openDatabase } from "../src/db";
-import { prepareDatabase } from "../src/prepare-database";
-import { createTestDatabase } from "./support/postgres";
-import { login, startServer } from "./support/server";
-import { describeWithPostgres } from "./support/services";
+import { type Database, migrate, openDatabase } from "../../src/db";
+import { prepareDatabase } from "../../src/core/prepare-database";
+import { createTestDatabase } from "../support/postgres";
+import { login, startServer } from "../support/server";
+import { describeWithPostgres } from "../support/services";
 
 /** A users row as an earlier version wrote it: only trimmed and lower-cased. */
 async function legacyUser(db: Database, email: string, passwordHash = "legacy-hash"): Promise<string> {

@@ -1,8 +1,8 @@
-import { fixedClock, type RetentionStore } from "../src/auth";
-import { RetentionService } from "../src/auth/retention-service";
-import { type BackgroundJobs, startBackgroundJobs } from "../src/background-jobs";
-import { createStores, migrate, openDatabase } from "../src/db";
-import { silentLogger } from "./support/auth-fixture";
+import { fixedClock, type RetentionStore } from "../../src/auth";
+import { RetentionService } from "../../src/auth/retention-service";
+import { type BackgroundJobs, startBackgroundJobs } from "../../src/core/background-jobs";
+import { createStores, migrate, openDatabase } from "../../src/db";
+import { silentLogger } from "../support/auth-fixture";
 
 const logger = () => {
   const warnings: unknown[] = [];

@@ -1,5 +1,5 @@
 import type { AuditEventType } from "../../auth";
-import type { AuditEventResolvers, AuditEventType as GqlAuditEventType } from "../generated/resolvers-types";
+import type { AuditEventResolvers, AuditEventType as GqlAuditEventType } from "../../graphql/generated/resolvers-types";
 
 /** GraphQL enum values are the upper-cased stored event types. */
 export const toGqlAuditType = (type: AuditEventType) => type.toUpperCase() as GqlAuditEventType;

@@ -1,5 +1,5 @@
-import { isAuthError, normalizeEmail } from "./auth";
-import { canonicalizeStoredEmails, type Database, type EmailCanonicalization, migrate } from "./db";
+import { isAuthError, normalizeEmail } from "../auth";
+import { canonicalizeStoredEmails, type Database, type EmailCanonicalization, migrate } from "../db";
 
 export interface PreparedDatabase {
   /** Migrations applied by this call. */
@@ -12,8 +12,11 @@ export interface PreparedDatabase {
  * changes SQL cannot express (emails into the auth core's canonical form). Run by the server at
  * start (MIGRATE_ON_START) and by `npm run db:migrate`, so both leave the same database.
  */
-export async function prepareDatabase(db: Pick<Database, "kind" | "sql">): Promise<PreparedDatabase> {
-  const applied = await migrate(db);
+export async function prepareDatabase(
+  db: Pick<Database, "kind" | "sql">,
+  moduleMigrationsDirs: readonly string[] = [],
+): Promise<PreparedDatabase> {
+  const applied = await migrate(db, { moduleMigrationsDirs });
   const emails = await canonicalizeStoredEmails(db, canonicalOrNull);
   return { applied, emails };
 }

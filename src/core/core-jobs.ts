@@ -1,0 +1,26 @@
+import type { Logger } from "pino";
+import type { Auth } from "../auth";
+import type { Config } from "../config";
+import { type BackgroundJobs, startBackgroundJobs } from "./background-jobs";
+
+export type CoreJobs = BackgroundJobs;
+
+/** Rate-limit refusals counted in memory reach the audit trail within this delay. */
+const AUDIT_FLUSH_MS = 5_000;
+const RETENTION_FIRST_RUN_MS = 60_000;
+
+export function startCoreJobs(auth: Auth, config: Readonly<Config>, logger: Logger): CoreJobs {
+  const retentionEveryMs = config.retention.intervalSeconds * 1000;
+  return startBackgroundJobs(
+    [
+      { name: "rate-limit audit flush", everyMs: AUDIT_FLUSH_MS, run: () => auth.maintenance.flushAudit() },
+      {
+        name: "retention",
+        everyMs: retentionEveryMs,
+        firstAfterMs: Math.min(RETENTION_FIRST_RUN_MS, retentionEveryMs),
+        run: (stopping) => auth.maintenance.retention.run(stopping),
+      },
+    ],
+    logger,
+  );
+}

@@ -1,0 +1,11 @@
+/**
+ * The public API for building on this server: open the core, define modules. Module authors
+ * also use `viewerOf`/`requireOwner` and `GraphQLContext` from src/graphql.
+ */
+export { defineModule } from "./module";
+export type { Module, ModuleCore, ModuleRuntime } from "./module";
+export { openCore } from "./open-core";
+export type { Core, CoreOverrides } from "./open-core";
+export { moduleMigrationDirs } from "./migrate-core";
+export { emailsNeedingAttention, prepareDatabase } from "./prepare-database";
+export type { PreparedDatabase } from "./prepare-database";

@@ -1,0 +1,128 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { Argon2Hasher, type Auth, type Clock, createAuth, systemClock } from "../auth";
+import { HibpBreachCheck } from "../breach";
+import type { Config } from "../config";
+import { createStores, type Database, openDatabase } from "../db";
+import type { Services } from "../graphql";
+import { createRateLimiter } from "../limits";
+import { createLogger } from "../logger";
+import { warnAboutRiskySettings } from "../startup-warnings";
+import { bootstrapAdmin } from "./bootstrap-admin";
+import { type CoreJobs, startCoreJobs } from "./core-jobs";
+import type { Module, ModuleRuntime } from "./module";
+import { migrateCoreDatabase } from "./migrate-core";
+
+export interface CoreOverrides {
+  /** Tests pin time through the same seam the services use. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Everything but the transports: what the HTTP and websocket servers, migrations and CLI share. */
+export interface Core {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  auth: Auth;
+  modules: readonly Module[];
+  /** `ctx.services`: the auth core plus every module's services. */
+  services: Services;
+  /** Periodic maintenance (audit flush, retention); a server starts it, a one-shot command does not. */
+  startJobs(): void;
+  /** Stops the jobs, flushes what is buffered, closes modules, the limiter and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it when MIGRATE_ON_START), the limiter and the auth core, then
+ * every module's services. The only place, with the transports' own factories, that constructs clients.
+ */
+export async function openCore(config: Readonly<Config>, modules: readonly Module[], overrides: CoreOverrides = {}): Promise<Core> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  warnAboutRiskySettings(config, logger);
+  const db = await openDatabase(config.databaseUrl);
+  const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+  const runtimes: ModuleRuntime[] = [];
+  const closeAll = async () => {
+    for (const runtime of runtimes.reverse()) await runtime.close?.();
+    await limits.close();
+    await db.close();
+  };
+  try {
+    if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
+    if (config.migrateOnStart) await migrateCoreDatabase(db, modules, logger);
+    const auth = createAuth({
+      ...createStores(db),
+      ...authSettings(config, logger),
+      limiter: limits.limiter,
+      clock,
+      randomBytes,
+      newId: randomUUID,
+      logger,
+    });
+    await bootstrapAdmin(config, auth, logger);
+    const services: Services = { auth };
+    for (const module of modules) {
+      const runtime = await module.setup?.({ auth, clock, logger, newId: randomUUID, db: { kind: db.kind, adapter: db.adapter } });
+      if (!runtime) continue;
+      runtimes.push(runtime);
+      Object.assign(services, runtime.services);
+    }
+    let jobs: CoreJobs | null = null;
+    return {
+      config,
+      logger,
+      clock,
+      db,
+      auth,
+      modules,
+      services,
+      startJobs: () => {
+        jobs ??= startCoreJobs(auth, config, logger);
+      },
+      close: async () => {
+        await jobs?.stop();
+        // Refusals counted in memory since the last flush: written before the database goes.
+        await auth.maintenance.flushAudit();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+const RETENTION_BATCH_SIZE = 500;
+const RETENTION_MAX_BATCHES = 200;
+
+function authSettings(config: Readonly<Config>, logger: Logger) {
+  return {
+    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
+    breachCheck: config.breachCheck ? new HibpBreachCheck({ apiUrl: config.breachCheck.apiUrl, logger }) : null,
+    rateLimits: { policy: config.rateLimits, ipv6PrefixLength: config.rateLimitIpv6Prefix },
+    retentionPolicy: {
+      auditRetentionMs: config.retention.auditSeconds * 1000,
+      sessionRetentionMs: config.retention.sessionSeconds * 1000,
+      batchSize: RETENTION_BATCH_SIZE,
+      maxBatchesPerRun: RETENTION_MAX_BATCHES,
+    },
+    accessToken: {
+      key: config.jwt.key,
+      algorithm: "HS256" as const,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      clockToleranceSeconds: 5,
+    },
+    policy: {
+      refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
+      sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
+      reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
+    },
+    sessionCacheTtlMs: config.sessionCacheTtlMs,
+  };
+}
