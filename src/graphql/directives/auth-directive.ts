@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from "graphql";
 import { AuthError, roleSatisfies, unauthenticated } from "../../auth";
 import type { GraphQLContext } from "../context";
-import { applyPolicies, type PolicyEnforcer } from "./policy";
+import { applyPolicies, type PolicyEnforcer } from "./apply-policies";
 
 const enforce: PolicyEnforcer = (policy, context) => {
   const ctx = context as GraphQLContext;

@@ -1,3 +1,3 @@
 export { authDirectiveTransformer } from "./auth-directive";
-export { isRootType, policyOf } from "./policy";
-export type { FieldPolicy } from "./policy";
+export { isRootType, policyOf } from "../authorization/policy";
+export type { FieldPolicy } from "../authorization/policy";
