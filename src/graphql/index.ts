@@ -1,6 +1,7 @@
 export { BODY_TRANSPORT, buildContext } from "./context";
 export type { GraphQLContext, RefreshTokenTransport, RequestFacts } from "./context";
 export {
+  authorizationPlugin,
   authorizeOperation,
   checkRequirements,
   isRootType,

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLSchema } from "graphql";
-import { authDirectiveTransformer } from "./directives";
 import { resolvers } from "./resolvers";
 import { findProjectRoot } from "../project-root";
 
@@ -11,7 +10,10 @@ export function loadTypeDefs(): string {
   return readFileSync(join(findProjectRoot(), "schema.graphql"), "utf8");
 }
 
+/**
+ * Resolvers are not wrapped: `@auth`/`@public` are enforced once per operation, before execution,
+ * by `authorizeOperation` (every transport must call it; see ./authorization).
+ */
 export function buildSchema(): GraphQLSchema {
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  return authDirectiveTransformer(schema);
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
 }

@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
-import { buildSchema, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import { authorizationPlugin, buildSchema, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
 import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {
@@ -37,6 +37,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
+      // The only enforcement of @auth/@public: decided for the whole operation before it executes.
+      authorizationPlugin(),
       requestIdInErrors,
       ...limits.plugins,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.

@@ -1,3 +1,4 @@
+export { authorizationPlugin } from "./apollo-plugin";
 export { authorizeOperation } from "./authorize-operation";
 export type { OperationToAuthorize } from "./authorize-operation";
 export { checkRequirements } from "./check-requirements";
