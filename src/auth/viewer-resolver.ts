@@ -20,7 +20,7 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 /**
  * Turns an Authorization header into a viewer. Expected failures (missing, malformed, expired,
- * revoked) are returned, never thrown: whether they matter is the @auth directive's decision.
+ * revoked) are returned, never thrown: whether they matter is the authorization decision's (@auth).
  * Only infrastructure failures (database down) throw.
  */
 export class ViewerResolver {

@@ -1,7 +1,23 @@
 export { BODY_TRANSPORT, buildContext } from "./context";
 export type { GraphQLContext, RefreshTokenTransport, RequestFacts, Services } from "./context";
-export { isRootType, policyOf } from "./directives";
-export type { FieldPolicy } from "./directives";
+export {
+  authorizationPlugin,
+  authorizeOperation,
+  checkRequirements,
+  isRootType,
+  operationRequirements,
+  policyOf,
+  requireOwner,
+} from "./authorization";
+export type {
+  FieldPolicy,
+  Gate,
+  OperationRequirements,
+  OperationToAuthorize,
+  OwnerCheckOptions,
+  Requirement,
+  ViewerState,
+} from "./authorization";
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./errors";
 export { viewerOf } from "./resolvers/viewer";
 export { BASE_TYPE_DEFS, buildSchema } from "./schema";

@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import type { GraphQLSchema } from "graphql";
-import { createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
 import { requestIdInErrors } from "./request-id";
 
 export interface ApolloOptions {
@@ -39,6 +39,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
+      // The only enforcement of @auth/@public: decided for the whole operation before it executes.
+      authorizationPlugin(),
       requestIdInErrors,
       ...limits.plugins,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.

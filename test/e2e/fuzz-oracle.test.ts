@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { OperationTypeNode } from "graphql";
 import { allTypeDefs, serverSchema } from "../support/schema";
-import { authDirectiveTransformer } from "../../src/graphql/directives";
 import {
   type AuthorizationOracle,
   carriesAuthenticToken,
@@ -42,9 +41,9 @@ describe("fuzz oracle: guarded root fields", () => {
   });
 
   it("follow the schema: a field added with @auth is guarded, one added with @public is not", () => {
-    const extended = authDirectiveTransformer(
-      makeExecutableSchema({ typeDefs: [...allTypeDefs(), "extend type Query { secret: String @auth open: String @public bare: String }"] }),
-    );
+    const extended = makeExecutableSchema({
+      typeDefs: [...allTypeDefs(), "extend type Query { secret: String @auth open: String @public bare: String }"],
+    });
     const query = guardedRootFields(extended).get(OperationTypeNode.QUERY);
     expect(query?.has("secret")).toBe(true);
     expect(query?.has("bare")).toBe(true); // no policy: denied to everyone

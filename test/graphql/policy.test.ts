@@ -1,15 +1,17 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { graphql, type GraphQLObjectType, type GraphQLSchema } from "graphql";
-import { AuthError, type Role, type Viewer } from "../../src/auth";
-import { BODY_TRANSPORT, type GraphQLContext, policyOf } from "../../src/graphql";
+import type { GraphQLObjectType, GraphQLSchema } from "graphql";
+import { policyOf } from "../../src/graphql";
 import { allTypeDefs, serverSchema } from "../support/schema";
-import { authDirectiveTransformer } from "../../src/graphql/directives";
+
+/** Query, Mutation and, whenever the schema has one, Subscription. */
+function rootTypes(schema: GraphQLSchema): GraphQLObjectType[] {
+  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t): t is GraphQLObjectType => t != null);
+}
 
 /** Every root field whose effective policy is not an explicit @public or @auth, as "Type.field". */
 function missingPolicies(schema: GraphQLSchema): string[] {
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
   const missing: string[] = [];
-  for (const type of roots.filter((t): t is GraphQLObjectType => t != null)) {
+  for (const type of rootTypes(schema)) {
     for (const [name, field] of Object.entries(type.toConfig().fields)) {
       const policy = policyOf(schema, field, type);
       if (policy.kind !== "public" && policy.kind !== "role") missing.push(`${type.name}.${name}`);
@@ -19,46 +21,19 @@ function missingPolicies(schema: GraphQLSchema): string[] {
 }
 
 const LEAKY = "extend type Query { leaky: String }";
-const SECRET_TYPE = `
-  type Secret @auth(requires: ADMIN) { value: String }
-  extend type Query { secret: Secret @public }
+const SUBSCRIPTIONS = `
+  type Subscription {
+    ticks: Int @public
+    events: Int @auth
+    adminEvents: Int @auth(requires: ADMIN)
+  }
 `;
-
-/** The real SDL plus test-only fields, wired through the same transformer the server uses. */
-function extendedSchema(): GraphQLSchema {
-  const schema = makeExecutableSchema({
-    typeDefs: [...allTypeDefs(), LEAKY, SECRET_TYPE],
-    resolvers: { Query: { leaky: () => "secret", secret: () => ({ value: "classified" }) } },
-  });
-  return authDirectiveTransformer(schema);
-}
-
-function viewer(role: Role): Viewer {
-  return { user: { id: "u1", email: "u@example.com", role, credentialVersion: 0, createdAt: new Date(0) }, sessionId: "s1" };
-}
-
-function context(v: Viewer | null): GraphQLContext {
-  return {
-    services: {} as GraphQLContext["services"],
-    viewer: v,
-    authFailure: v ? null : "TOKEN_MISSING",
-    authError: null,
-    claims: null,
-    client: { userAgent: null, ip: null, requestId: null },
-    refreshTransport: BODY_TRANSPORT,
-  };
-}
-
-function authCode(error: { originalError?: unknown } | undefined): string | undefined {
-  const original = error?.originalError;
-  return original instanceof AuthError ? original.code : undefined;
-}
 
 describe("field policies over the real schema", () => {
   const schema = serverSchema();
 
-  it("every Query and Mutation root field declares @auth or @public", () => {
-    const fields = [schema.getQueryType(), schema.getMutationType()].flatMap((t) => Object.keys(t?.getFields() ?? {}));
+  it("every root field (Query, Mutation, Subscription when present) declares @auth or @public", () => {
+    const fields = rootTypes(schema).flatMap((t) => Object.keys(t.getFields()));
     expect(fields.length).toBeGreaterThan(0);
     expect(missingPolicies(schema)).toEqual([]);
   });
@@ -83,43 +58,23 @@ describe("field policies over the real schema", () => {
   });
 });
 
-describe("runtime enforcement", () => {
-  const schema = extendedSchema();
-
-  it.each([
-    ["anonymous", null],
-    ["an ADMIN", viewer("ADMIN")],
-  ])("denies a root field without a policy to %s", async (_who, v) => {
-    const result = await graphql({ schema, source: "{ leaky }", contextValue: context(v) });
-    expect(result.errors).toHaveLength(1);
-    expect(authCode(result.errors?.[0])).toBe("FORBIDDEN");
-    expect(JSON.stringify(result.data)).not.toContain("secret");
+describe("the walker covers the Subscription type", () => {
+  it("accepts subscription fields that declare @auth or @public", () => {
+    const schema = makeExecutableSchema({ typeDefs: [...allTypeDefs(), SUBSCRIPTIONS] });
+    expect(schema.getSubscriptionType()).toBeDefined();
+    expect(missingPolicies(schema)).toEqual([]);
   });
 
-  it.each([
-    ["anonymous", "UNAUTHENTICATED", null],
-    ["a USER", "FORBIDDEN", viewer("USER")],
-  ])("@auth on an object type guards its fields: %s gets %s", async (_who, code, v) => {
-    const result = await graphql({ schema, source: "{ secret { value } }", contextValue: context(v) });
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]?.path).toEqual(["secret", "value"]);
-    expect(authCode(result.errors?.[0])).toBe(code);
-    expect(JSON.stringify(result.data)).not.toContain("classified");
+  it("reports a subscription field without a policy", () => {
+    const schema = makeExecutableSchema({ typeDefs: [...allTypeDefs(), SUBSCRIPTIONS, "extend type Subscription { bare: Int }"] });
+    expect(missingPolicies(schema)).toEqual(["Subscription.bare"]);
   });
 
-  it("@auth on an object type admits the required role", async () => {
-    const result = await graphql({ schema, source: "{ secret { value } }", contextValue: context(viewer("ADMIN")) });
-    expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ secret: { value: "classified" } });
-  });
-
-  it("a parked infrastructure error surfaces instead of UNAUTHENTICATED", async () => {
-    const failure = new Error("database unreachable");
-    const result = await graphql({
-      schema,
-      source: "{ secret { value } }",
-      contextValue: { ...context(null), authFailure: "TOKEN_INVALID", authError: failure },
-    });
-    expect(result.errors?.[0]?.originalError).toBe(failure);
+  it("reads a subscription field's policy, and deny-by-default for one without", () => {
+    const schema = makeExecutableSchema({ typeDefs: [...allTypeDefs(), SUBSCRIPTIONS, "extend type Subscription { bare: Int }"] });
+    const subscription = schema.getSubscriptionType()!;
+    const fields = subscription.getFields();
+    expect(policyOf(schema, fields.adminEvents!, subscription)).toEqual({ kind: "role", requires: "ADMIN" });
+    expect(policyOf(schema, fields.bare!, subscription)).toEqual({ kind: "deny" });
   });
 });

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { type AuthError, isAuthError } from "../../auth";
+import { PreExecutionError } from "./pre-execution-error";
 import { sanitizeVariableError } from "./variable-errors";
 
 /** Codes Apollo itself produces for bad requests; they carry no secrets and pass through. */
@@ -36,7 +37,7 @@ export interface ErrorFormatterOptions {
  */
 export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const raw = unwrapResolverError(error);
+    const raw = originalOf(error);
     const translated = isAuthError(raw) ? null : (options.translate?.(raw) ?? null);
     if (translated) options.logError(raw);
     const original = translated ?? raw;
@@ -68,6 +69,12 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       },
     };
   };
+}
+
+/** What was thrown: by a resolver (Apollo wraps it with a path) or before execution (no path). */
+function originalOf(error: unknown): unknown {
+  if (error instanceof PreExecutionError) return error.originalError ?? error;
+  return unwrapResolverError(error);
 }
 
 function stripStacktrace(extensions: GraphQLFormattedError["extensions"], keep: boolean) {

@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { AuthError } from "../../auth";
+import type { GraphQLContext } from "../context";
+import { PreExecutionError } from "../errors";
+import { authorizeOperation } from "./authorize-operation";
+
+/**
+ * Runs the authorization decision in `didResolveOperation`: after parsing and validation, before
+ * execution. A denied operation never reaches a resolver.
+ */
+export function authorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, contextValue }) {
+          let denial: AuthError | null;
+          try {
+            denial = authorizeOperation({
+              schema,
+              document,
+              operationName: request.operationName,
+              variableValues: request.variables,
+              viewer: contextValue,
+            });
+          } catch (infrastructure) {
+            throw new PreExecutionError(infrastructure);
+          }
+          if (denial) throw new PreExecutionError(denial);
+        },
+      };
+    },
+  };
+}

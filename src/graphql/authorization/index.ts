@@ -1,0 +1,13 @@
+export { authorizationPlugin } from "./apollo-plugin";
+export { authorizeOperation } from "./authorize-operation";
+export type { OperationToAuthorize } from "./authorize-operation";
+export { checkRequirements } from "./check-requirements";
+export type { RawVariables } from "./conditions";
+export type { Requirement } from "./field-requirements";
+export { operationRequirements } from "./operation-requirements";
+export type { Gate, OperationRequirements } from "./operation-requirements";
+export { isRootType, policyOf } from "./policy";
+export type { FieldPolicy } from "./policy";
+export { requireOwner } from "./require-owner";
+export type { OwnerCheckOptions } from "./require-owner";
+export type { ViewerState } from "./viewer-state";

@@ -1,0 +1,14 @@
+import { GraphQLError } from "graphql";
+
+/**
+ * Carries an error raised before execution (the authorization decision) through Apollo's plugin
+ * pipeline. Apollo answers any error thrown from `didResolveOperation` with HTTP 500 unless it
+ * names a status, and every GraphQL error here is HTTP 200; the formatter unwraps `originalError`
+ * so the client sees the same code and reason a resolver error would carry.
+ */
+export class PreExecutionError extends GraphQLError {
+  constructor(error: unknown) {
+    const original = error instanceof Error ? error : new Error(String(error));
+    super(original.message, { originalError: original, extensions: { http: { status: 200 } } });
+  }
+}
