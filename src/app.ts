@@ -6,6 +6,7 @@ import { HibpBreachCheck } from "./breach";
 import { type Config, ConfigError } from "./config";
 import { createStores, type Database, openDatabase, toServiceUnavailable } from "./db";
 import { startBackgroundJobs } from "./background-jobs";
+import { FanoutBus } from "./events";
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
@@ -81,6 +82,8 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
         reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
       },
       sessionCacheTtlMs: config.sessionCacheTtlMs,
+      // In-process only for now: other instances still rely on the cache TTL.
+      events: new FanoutBus(null, logger),
     });
     await bootstrapAdmin(config, auth, logger);
     const development = config.nodeEnv === "development";
