@@ -6,7 +6,7 @@ import { HibpBreachCheck } from "./breach";
 import { type Config, ConfigError } from "./config";
 import { createStores, type Database, openDatabase, toServiceUnavailable } from "./db";
 import { startBackgroundJobs } from "./background-jobs";
-import { FanoutBus } from "./events";
+import { openSecurityEvents } from "./events";
 import { createHttpServer } from "./http";
 import { createRateLimiter } from "./limits";
 import { createLogger } from "./logger";
@@ -43,6 +43,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
   warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+  const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger });
   try {
     if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) {
@@ -82,8 +83,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
         reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
       },
       sessionCacheTtlMs: config.sessionCacheTtlMs,
-      // In-process only for now: other instances still rely on the cache TTL.
-      events: new FanoutBus(null, logger),
+      events: events.bus,
     });
     await bootstrapAdmin(config, auth, logger);
     const development = config.nodeEnv === "development";
@@ -123,11 +123,13 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
         // Refusals counted in memory since the last flush: written before the database goes.
         await auth.maintenance.flushAudit();
         await limits.close();
+        await events.close();
         await db.close();
       },
     };
   } catch (error) {
     await limits.close().catch(() => undefined);
+    await events.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
