@@ -17,6 +17,7 @@ export const SUBSCRIBER_NAME_PREFIX = "auth-events-sub:";
 export const PUBLISHER_NAME_PREFIX = "auth-events-pub:";
 const CONNECT_TIMEOUT_MS = 2_000;
 const END_TIMEOUT_MS = 1_000;
+const DISCONNECT_TIMEOUT_MS = 300;
 const OUTBOX_LIMIT = 1_000;
 
 /**
@@ -41,6 +42,8 @@ export class RedisTransport implements EventTransport {
       // Never queue while disconnected: the outbox (publisher) and resync (subscriber) cover the gap.
       enableOfflineQueue: false,
       connectTimeout: CONNECT_TIMEOUT_MS,
+      // ioredis arms this (not unref'd) even when disconnecting an already-closed socket: keep it short.
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
       retryStrategy: (times) => backoffDelay(backoff, times - 1),
     };
     this.subscriber = new Redis(options.url, {
