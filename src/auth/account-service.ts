@@ -12,7 +12,7 @@ export interface CredentialsInput {
 
 const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
 
-type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "passwordPolicy" | "clock" | "newId" | "logger" | "auditor" | "guard">;
+type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "passwordPolicy" | "notify" | "clock" | "newId" | "logger" | "auditor" | "guard">;
 
 export class AccountService {
   constructor(
@@ -67,6 +67,7 @@ export class AccountService {
     }
     const promoted = await this.deps.users.setRole(existing.id, "ADMIN", this.deps.clock.now());
     if (!promoted) throw new Error("bootstrap admin disappeared while being promoted");
+    this.deps.notify.roleChanged(promoted.id);
     return { user: promoted, created: false };
   }
 

@@ -20,6 +20,8 @@ import type { RandomBytes } from "./refresh-token-codec";
 import { PasswordService } from "./password-service";
 import { RefreshService } from "./refresh-service";
 import { type RetentionPolicy, RetentionService } from "./retention-service";
+import type { SecurityEventBus, SecurityEventSource } from "./security-events";
+import { applyToSessionCache, SecurityNotifier } from "./security-notifier";
 import { SessionService } from "./session-service";
 import { SessionStateCache } from "./session-state-cache";
 import { TokenIssuer } from "./token-issuer";
@@ -44,8 +46,13 @@ export interface AuthOptions {
   /** The limiter's budgets (for audit windows) and how client addresses become keys. */
   rateLimits: GuardSettings & { policy: RateLimitPolicy };
   retentionPolicy: RetentionPolicy;
-  /** Upper bound on how stale a revocation or role change may be seen by another instance. */
+  /**
+   * How long a session's state is reused without a query. Security events from the other instances
+   * invalidate it at once; this bounds the staleness when one is lost.
+   */
   sessionCacheTtlMs: number;
+  /** Fan-out of security events to every instance (this one included). */
+  events: SecurityEventBus;
 }
 
 /** Periodic work the composition root schedules (and runs once more at shutdown). */
@@ -62,13 +69,18 @@ export interface Auth {
   sessions: SessionService;
   admin: UserAdminService;
   viewers: ViewerResolver;
+  /** Security events of every instance, after this instance's session cache has applied them. */
+  events: SecurityEventSource;
   maintenance: AuthMaintenance;
 }
 
 export function createAuth(options: AuthOptions): Auth {
-  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, breachCheck, ...rest } = options;
+  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, breachCheck, events: bus, ...rest } = options;
   const auditor = new Auditor(rest);
   const refusals = new RateLimitAudit(rest, rateLimits.policy);
+  const cache = new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs);
+  // First subscriber: every other listener runs after the cache has dropped what went stale.
+  bus.subscribe((message) => applyToSessionCache(cache, message));
   const deps: AuthDeps = {
     ...rest,
     auditor,
@@ -76,7 +88,9 @@ export function createAuth(options: AuthOptions): Auth {
     guard: new AttemptGuard({ ...rest, refusals }, { ipv6PrefixLength: rateLimits.ipv6PrefixLength }),
     passwordPolicy: new PasswordPolicy(breachCheck ?? null),
     accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
-    cache: new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs),
+    cache,
+    bus,
+    notify: new SecurityNotifier({ cache, bus, clock: options.clock, logger: options.logger }),
   };
   const issuer = new TokenIssuer(deps);
   const viewers = new ViewerResolver(deps);
@@ -87,6 +101,7 @@ export function createAuth(options: AuthOptions): Auth {
     sessions: new SessionService(deps),
     admin: new UserAdminService(deps),
     viewers,
+    events: { subscribe: (listener) => bus.subscribe(listener) },
     maintenance: { flushAudit: () => refusals.flush(), retention: new RetentionService(deps, retentionPolicy) },
   };
 }

@@ -6,6 +6,8 @@ import type { PasswordPolicy } from "./password-policy";
 import type { AuditLog, PasswordHasher, RateLimiter, RetentionStore, SessionStore, UserStore } from "./ports";
 import type { RateLimitAudit } from "./rate-limit-audit";
 import type { RandomBytes } from "./refresh-token-codec";
+import type { SecurityEventBus } from "./security-events";
+import type { SecurityNotifier } from "./security-notifier";
 import type { SessionStateCache } from "./session-state-cache";
 
 export interface SessionPolicy {
@@ -36,6 +38,9 @@ export interface AuthDeps {
   passwordPolicy: PasswordPolicy;
   accessTokens: AccessTokenService;
   cache: SessionStateCache;
+  bus: SecurityEventBus;
+  /** Services tell committed session, password and role changes through this (cache + bus). */
+  notify: SecurityNotifier;
   auditor: Auditor;
   guard: AttemptGuard;
   clock: Clock;

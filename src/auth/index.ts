@@ -30,6 +30,16 @@ export { generateRefreshToken, hashRefreshToken } from "./refresh-token-codec";
 export type { RandomBytes } from "./refresh-token-codec";
 export type { ChangePasswordInput } from "./password-service";
 export type { SessionView } from "./session-service";
+export { isSecurityEventType, SECURITY_EVENT_TYPES } from "./security-events";
+export type {
+  ResyncSignal,
+  SecurityEvent,
+  SecurityEventBus,
+  SecurityEventListener,
+  SecurityEventSource,
+  SecurityEventType,
+  SecurityMessage,
+} from "./security-events";
 export { isSessionLive } from "./session-liveness";
 export type { RetentionPolicy, RetentionReport } from "./retention-service";
 export { clientNetworkKey, normalizeClientIp, DEFAULT_IPV6_PREFIX_LENGTH } from "./client-network";

@@ -10,7 +10,7 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "passwordPolicy" | "cache" | "clock" | "logger" | "auditor" | "guard">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "passwordPolicy" | "cache" | "notify" | "clock" | "logger" | "auditor" | "guard">;
 
 export class PasswordService {
   constructor(
@@ -59,11 +59,14 @@ export class PasswordService {
     const passwordHash = await this.deps.hasher.hash(newPassword);
     const keep = { sessionId, token: refresh.record };
     const result = await this.deps.users.changePassword({ userId: user.id, expectedVersion: user.credentialVersion, passwordHash, at: now, keep });
-    this.deps.cache.invalidateUser(user.id);
-    if (result.outcome === "session_ended") throw unauthenticated("SESSION_REVOKED");
-    if (result.outcome === "version_moved") {
+    if (result.outcome !== "changed") {
+      // Nothing written here, but another request changed things: what this instance cached is stale.
+      this.deps.cache.invalidateUser(user.id);
+      if (result.outcome === "session_ended") throw unauthenticated("SESSION_REVOKED");
       throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
     }
+    if (result.endedSessions > 0) this.deps.notify.sessionRevoked(user.id, null);
+    this.deps.notify.passwordChanged(user.id);
     const tokens = this.issuer.pair({ ...user, credentialVersion: result.credentialVersion }, sessionId, refresh);
     return { tokens, endedSessions: result.endedSessions };
   }

@@ -6,7 +6,7 @@ import { isSessionLive } from "./session-liveness";
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
-type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "cache" | "logger" | "auditor" | "guard">;
+type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "notify" | "logger" | "auditor" | "guard">;
 
 type Outcome =
   | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
@@ -37,7 +37,8 @@ export class RefreshService {
     );
     if (outcome.kind === "invalid") throw invalid();
     if (outcome.kind === "reused") {
-      this.deps.cache.invalidateSession(outcome.sessionId);
+      // After the transaction committed: a receiver re-reading the session must find it revoked.
+      this.deps.notify.sessionRevoked(outcome.userId, outcome.sessionId);
       this.deps.logger.warn(
         { event: "refresh_reuse_detected", userId: outcome.userId, sessionId: outcome.sessionId },
         "rotated refresh token reused after grace window; session revoked",

@@ -5,7 +5,7 @@ import { isUuid } from "./ids";
 import { hashRefreshToken, looksLikeRefreshToken } from "./refresh-token-codec";
 import type { ClientInfo, SessionRecord, Viewer } from "./types";
 
-type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "clock" | "logger" | "auditor">;
+type SessionDeps = Pick<AuthDeps, "sessions" | "cache" | "notify" | "clock" | "logger" | "auditor">;
 
 export interface SessionView extends SessionRecord {
   current: boolean;
@@ -41,7 +41,9 @@ export class SessionService {
 
   async logoutAll(viewer: Viewer, client: ClientInfo): Promise<number> {
     const count = await this.deps.sessions.revokeAllForUser(viewer.user.id, this.deps.clock.now(), "logout_all");
-    this.deps.cache.invalidateUser(viewer.user.id);
+    // One event for them all (null session): a NOTIFY payload per session would not scale.
+    if (count > 0) this.deps.notify.sessionRevoked(viewer.user.id, null);
+    else this.deps.cache.invalidateUser(viewer.user.id);
     this.deps.logger.info({ event: "logout_all", userId: viewer.user.id, count }, "all sessions revoked");
     await this.deps.auditor.record("logout_all", client, { userId: viewer.user.id, sessionId: viewer.sessionId, detail: { count } });
     return count;
@@ -55,8 +57,11 @@ export class SessionService {
 
   private async revokeOwn(sessionId: string, userId: string, reason: string, client: ClientInfo): Promise<boolean> {
     const revoked = await this.deps.sessions.revoke(sessionId, userId, this.deps.clock.now(), reason);
-    this.deps.cache.invalidateSession(sessionId);
-    if (revoked) {
+    // Not revoked by this call (perhaps by another instance already): only the local cache is
+    // suspect, and an event would tell the user's other listeners of a revocation that is not theirs.
+    if (!revoked) this.deps.cache.invalidateSession(sessionId);
+    else {
+      this.deps.notify.sessionRevoked(userId, sessionId);
       this.deps.logger.info({ event: "session_revoked", userId, sessionId, reason }, "session revoked");
       await this.deps.auditor.record("session_revoked", client, { userId, sessionId, detail: { reason } });
     }

@@ -9,8 +9,9 @@ interface Entry {
 
 /**
  * Per-process cache of session liveness and current role, so verifying a bearer token costs no
- * query on most requests. Bounded staleness is the contract: revocations and role changes made
- * by another instance are seen within `ttlMs` (≤ 1 s); this instance invalidates eagerly.
+ * query on most requests. This instance invalidates eagerly on its own changes, and on security
+ * events from the others (see security-events.ts); `ttlMs` bounds the staleness when an event is
+ * lost. Invalidation also drops a load in flight, so a read that raced a revocation is never kept.
  * Concurrent misses for one session share a single load.
  */
 export class SessionStateCache {
@@ -49,6 +50,11 @@ export class SessionStateCache {
     for (const [sessionId, entry] of this.entries) {
       if (entry.userId === userId || entry.userId === null) this.entries.delete(sessionId);
     }
+  }
+
+  /** Events may have been lost (RESYNC): nothing cached can be trusted past this point. */
+  clear(): void {
+    this.entries.clear();
   }
 
   private store(sessionId: string, entry: Entry): void {

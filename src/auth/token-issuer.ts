@@ -3,7 +3,7 @@ import type { NewRefreshToken } from "./ports";
 import { generateRefreshToken } from "./refresh-token-codec";
 import type { ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
-type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "clock" | "randomBytes" | "newId" | "policy">;
+type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "notify" | "clock" | "randomBytes" | "newId" | "policy">;
 
 export interface MintedRefreshToken {
   token: string;
@@ -36,6 +36,7 @@ export class TokenIssuer {
     const refresh = this.mintRefreshToken(session, null, now);
     session.expiresAt = refresh.record.expiresAt;
     if (!(await this.deps.sessions.create(session, refresh.record))) return null;
+    this.deps.notify.sessionCreated(user.id, session.id);
     return this.pair(user, session.id, refresh);
   }
 

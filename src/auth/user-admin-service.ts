@@ -3,7 +3,7 @@ import { badInput } from "./errors";
 import { isUuid } from "./ids";
 import type { AuditEvent, AuditEventType, ClientInfo, Role, UserRecord, Viewer } from "./types";
 
-type AdminDeps = Pick<AuthDeps, "users" | "cache" | "clock" | "logger" | "auditor" | "audit">;
+type AdminDeps = Pick<AuthDeps, "users" | "notify" | "clock" | "logger" | "auditor" | "audit">;
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -20,8 +20,8 @@ export class UserAdminService {
     if (!isUuid(userId)) throw badInput("userId", "userId must be a user id.");
     const updated = await this.deps.users.setRole(userId, role, this.deps.clock.now());
     if (!updated) throw badInput("userId", "No user has this id.");
-    // Authorization reads the current role; drop cached state so this instance applies it now.
-    this.deps.cache.invalidateUser(userId);
+    // Authorization reads the current role; drop cached state so every instance applies it now.
+    this.deps.notify.roleChanged(userId);
     this.deps.logger.info({ event: "role_changed", actorId: actor.user.id, userId, role }, "role changed");
     await this.deps.auditor.record("role_changed", client, { userId, detail: { role, actorId: actor.user.id } });
     return updated;

@@ -48,6 +48,15 @@ export class ViewerResolver {
     return { state: await this.liveViewer(claims), claims };
   }
 
+  /**
+   * The current state of the session behind claims verified earlier (a websocket's token): the
+   * session store, through the cache that security events invalidate, decides. Expiry is the
+   * caller's to check against its own clock.
+   */
+  recheck(claims: AccessTokenClaims): Promise<AuthState> {
+    return this.liveViewer(claims);
+  }
+
   private expiredClaims(token: string): AccessTokenClaims | null {
     try {
       return this.deps.accessTokens.verify(token, { allowExpired: true });

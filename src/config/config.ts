@@ -26,7 +26,10 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   refreshReuseGraceSeconds: number;
-  /** Revocations and role changes reach every instance within this bound. */
+  /**
+   * How long a session's state is reused without a query. Security events invalidate it on every
+   * instance at once; this bounds how stale it can be when an event is lost.
+   */
   sessionCacheTtlMs: number;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /** argon2 secret ("pepper"); null when unset. Cannot be rotated without resetting passwords. */
@@ -77,7 +80,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     refreshTokenTtlSeconds: readDuration(env, "REFRESH_TOKEN_TTL", "14d", 60, 3650 * DAY),
     sessionMaxAgeSeconds,
     refreshReuseGraceSeconds: readDuration(env, "REFRESH_REUSE_GRACE", "10s", 0, 300),
-    sessionCacheTtlMs: 1000,
+    sessionCacheTtlMs: readDuration(env, "SESSION_CACHE_TTL", "1s", 0, 600) * 1000,
     argon2: {
       memoryCost: readInt(env, "ARGON2_MEMORY_COST", 19456, 8192, 4 * 1024 * 1024),
       timeCost: readInt(env, "ARGON2_TIME_COST", 2, 1, 100),

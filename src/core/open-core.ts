@@ -4,6 +4,7 @@ import { Argon2Hasher, type Auth, type Clock, createAuth, systemClock } from "..
 import { HibpBreachCheck } from "../breach";
 import type { Config } from "../config";
 import { createStores, type Database, openDatabase } from "../db";
+import { openSecurityEvents } from "../events";
 import type { Services } from "../graphql";
 import { createRateLimiter } from "../limits";
 import { createLogger } from "../logger";
@@ -45,9 +46,11 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+  const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger });
   const runtimes: ModuleRuntime[] = [];
   const closeAll = async () => {
     for (const runtime of runtimes.reverse()) await runtime.close?.();
+    await events.close();
     await limits.close();
     await db.close();
   };
@@ -58,6 +61,7 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       ...createStores(db),
       ...authSettings(config, logger),
       limiter: limits.limiter,
+      events: events.bus,
       clock,
       randomBytes,
       newId: randomUUID,

@@ -18,7 +18,8 @@ export type {
   Requirement,
   ViewerState,
 } from "./authorization";
-export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from "./errors";
+export { createErrorFormatter, INTERNAL_ERROR_MESSAGE, PreExecutionError } from "./errors";
+export type { ErrorFormatterOptions } from "./errors";
 export { viewerOf } from "./resolvers/viewer";
 export { BASE_TYPE_DEFS, buildSchema } from "./schema";
 export type { SchemaPart } from "./schema";

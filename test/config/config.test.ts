@@ -63,12 +63,20 @@ describe("loadConfig", () => {
     expect([config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds, config.refreshReuseGraceSeconds]).toEqual([300, 604800, 3]);
   });
 
+  it("session cache TTL: 1 s by default, 0 (no cache) to 10 minutes", () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).sessionCacheTtlMs).toBe(1000);
+    expect(loadConfig({ JWT_SECRET: SECRET, SESSION_CACHE_TTL: "30s" }).sessionCacheTtlMs).toBe(30_000);
+    expect(loadConfig({ JWT_SECRET: SECRET, SESSION_CACHE_TTL: "0" }).sessionCacheTtlMs).toBe(0);
+  });
+
   it.each([
     [{ JWT_SECRET: "short" }, "JWT_SECRET", /too short.*openssl rand/],
     [{ NODE_ENV: "production" }, "JWT_SECRET", /required in production/],
     [{ JWT_SECRET: SECRET, PORT: "http" }, "PORT", /integer/],
     [{ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: "15 minutes" }, "ACCESS_TOKEN_TTL", /duration/],
     [{ JWT_SECRET: SECRET, REFRESH_REUSE_GRACE: "1h" }, "REFRESH_REUSE_GRACE", /between/],
+    [{ JWT_SECRET: SECRET, SESSION_CACHE_TTL: "1h" }, "SESSION_CACHE_TTL", /between 0s and 600s/],
+    [{ JWT_SECRET: SECRET, SESSION_CACHE_TTL: "500ms" }, "SESSION_CACHE_TTL", /duration/],
     [{ JWT_SECRET: SECRET, DATABASE_URL: "mysql://x" }, "DATABASE_URL", /pglite:memory/],
     [{ JWT_SECRET: SECRET, NODE_ENV: "staging" }, "NODE_ENV", /one of/],
     [{ JWT_SECRET: SECRET, MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START", /true or false/],

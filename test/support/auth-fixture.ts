@@ -1,5 +1,6 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import { type AccessTokenSettings, type BreachedPasswordCheck, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
+import { type EventTransport, FanoutBus } from "../../src/events";
 import { createRateLimiter, type RateLimitPolicy } from "../../src/limits";
 import { memoryStores } from "./memory-stores";
 
@@ -59,6 +60,7 @@ export function authFixture(
     sessionMaxAgeMs?: number;
     limits?: Partial<RateLimitPolicy>;
     breachCheck?: BreachedPasswordCheck;
+    transport?: EventTransport;
   } = {},
 ) {
   const clock = fixedClock(T0);
@@ -67,6 +69,7 @@ export function authFixture(
   const limits = { ...RELAXED_LIMITS, ...options.limits };
   const limiter = createRateLimiter(limits, { redisUrl: null, keyPrefix: "test" }).limiter;
   const hasher = new CountingHasher();
+  const events = new FanoutBus(options.transport ?? null, silentLogger);
   const auth = createAuth({
     ...stores,
     limiter,
@@ -85,11 +88,12 @@ export function authFixture(
     rateLimits: { policy: limits, ipv6PrefixLength: 64 },
     retentionPolicy: { auditRetentionMs: 90 * 86400_000, sessionRetentionMs: 30 * 86400_000, batchSize: 2, maxBatchesPerRun: 100 },
     sessionCacheTtlMs: 1000,
+    events,
   });
   const client = CLIENT;
   const signup = (email = "ada@example.com", password = "correct horse battery") =>
     auth.accounts.signup({ email, password }, client);
-  return { auth, clock, stores, audit, limiter, hasher, client, signup };
+  return { auth, clock, stores, audit, limiter, hasher, events, client, signup };
 }
 
 /** Resolves a promise expected to reject and returns the error, failing if it resolved. */
