@@ -7,6 +7,7 @@ import { type Database, toServiceUnavailable } from "./db";
 import { buildSchema } from "./graphql";
 import { createHttpServer } from "./http";
 import { MODULES } from "./modules";
+import { createWebSocketTransport } from "./websocket-transport";
 
 export interface AppOverrides extends CoreOverrides {
   /** The server's modules; default: the registered list in src/modules/index.ts. */
@@ -26,13 +27,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Composition root: the core, opened once, served over HTTP (GraphQL and health routes). */
+/** Composition root: the core, opened once, served over HTTP and websockets on one port. */
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const modules = overrides.modules ?? MODULES;
   const core = await openCore(config, modules, overrides);
   try {
+    const schema = buildSchema(modules);
     const http = await createHttpServer({
-      schema: buildSchema(modules),
+      schema,
       services: core.services,
       readiness: core.db,
       logger: core.logger,
@@ -42,6 +44,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       trustProxy: config.trustProxy,
       timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
+      websocket: createWebSocketTransport(core, schema, config),
     });
     core.startJobs();
     return {

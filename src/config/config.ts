@@ -53,6 +53,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Request, headers, keep-alive and socket-idle limits; none may be off (slowloris). */
   httpTimeouts: HttpTimeouts;
+  /** GraphQL websockets per user and per client network on one instance (4429 above). */
+  websocket: { maxConnectionsPerUser: number; maxConnectionsPerIp: number };
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -103,6 +105,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisKeyPrefix: readString(env, "REDIS_KEY_PREFIX", "auth:rl"),
     trustProxy: readTrustProxy(env),
     httpTimeouts: readHttpTimeouts(env),
+    websocket: {
+      maxConnectionsPerUser: readInt(env, "WS_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000),
+      maxConnectionsPerIp: readInt(env, "WS_MAX_CONNECTIONS_PER_IP", 100, 1, 100_000),
+    },
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");

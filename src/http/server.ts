@@ -1,8 +1,10 @@
-import fastifyApollo from "@as-integrations/fastify";
+import { fastifyApolloHandler } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import fastifyWebsocket from "@fastify/websocket";
+import type { WebSocket } from "ws";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { GraphQLSchema } from "graphql";
-import type { AuthError } from "../auth";
+import type { AuthError, ClientInfo } from "../auth";
 import { buildContext, type GraphQLContext, type Services } from "../graphql";
 import { createApollo } from "./apollo";
 import { clientInfo } from "./client-info";
@@ -29,6 +31,16 @@ export interface HttpServerOptions {
   timeouts: HttpTimeouts;
   /** Maps infrastructure errors (database down) to client-visible codes; see createErrorFormatter. */
   translateError?: (error: unknown) => AuthError | null;
+  /** GraphQL over websockets on the same path (GET with `Upgrade: websocket`). */
+  websocket?: WebSocketTransport;
+}
+
+/** What the HTTP server needs of the websocket transport; it knows nothing else of it. */
+export interface WebSocketTransport {
+  handle(socket: WebSocket, client: ClientInfo): void;
+  /** Called first at shutdown: ends the sockets (1001) after their in-flight operations. */
+  close(): Promise<void>;
+  maxMessageBytes: number;
 }
 
 export const GRAPHQL_PATH = "/graphql";
@@ -73,9 +85,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   await apollo.start();
   app.addHook("onClose", async () => apollo.stop());
-  await app.register(fastifyApollo<GraphQLContext>(apollo), {
-    path: GRAPHQL_PATH,
-    method: ["GET", "POST", "OPTIONS"],
+  const graphql = fastifyApolloHandler<GraphQLContext>(apollo, {
     context: async (request, reply) =>
       buildContext(options.services, {
         authorization: request.headers.authorization,
@@ -83,5 +93,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
       }),
   });
+  const websocket = options.websocket;
+  if (websocket) {
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: websocket.maxMessageBytes },
+      preClose: async function closeSockets(this: FastifyInstance) {
+        await websocket.close();
+        this.websocketServer.close();
+      },
+    });
+  }
+  app.route({
+    method: "GET",
+    url: GRAPHQL_PATH,
+    handler: graphql,
+    ...(websocket ? { wsHandler: (socket: WebSocket, request: FastifyRequest) => websocket.handle(socket, clientInfo(request)) } : {}),
+  });
+  app.route({ method: ["POST", "OPTIONS"], url: GRAPHQL_PATH, handler: graphql });
   return app;
 }

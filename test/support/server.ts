@@ -22,6 +22,8 @@ export interface TestServer {
 /** A real server (Fastify + Apollo + argon2 + database) on an ephemeral loopback port. */
 export interface StartOptions {
   databaseUrl?: string;
+  /** The server's modules (default: the registered list). */
+  modules?: AppOverrides["modules"];
   env?: Record<string, string>;
   logger?: AppOverrides["logger"];
 }
@@ -42,7 +44,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...options.env,
   });
   const clock = offsetClock();
-  const app = await createApp(config, { clock, ...(options.logger ? { logger: options.logger } : {}) });
+  const app = await createApp(config, {
+    clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.modules ? { modules: options.modules } : {}),
+  });
   const url = await app.listen();
   const gql = async <T,>(query: string, variables?: object, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<GqlResponse<T>> => {
     const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };

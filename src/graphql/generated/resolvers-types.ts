@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRecord, SessionView, AuditEvent as AuditEventRecord } from '../../auth';
 import type { AuthPayloadView } from '../../modules/auth/token-delivery';
+import type { SessionEventView } from '../../modules/auth/session-events';
 import type { GraphQLContext } from '../context/graphql-context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -195,10 +196,37 @@ export type Session = {
   userAgent?: Maybe<Scalars['String']['output']>;
 };
 
+/** A security event of the viewer's account. */
+export type SessionEvent = {
+  __typename?: 'SessionEvent';
+  at: Scalars['DateTime']['output'];
+  /** True when the event concerns the connection's own session. */
+  current: Scalars['Boolean']['output'];
+  /** The session concerned; null for an account-wide change (a role change, say). */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  type: SessionEventType;
+};
+
+export type SessionEventType =
+  | 'PASSWORD_CHANGED'
+  | 'ROLE_CHANGED'
+  | 'SESSION_CREATED'
+  | 'SESSION_REVOKED';
+
 export type SignupInput = {
   email: Scalars['String']['input'];
   /** 8 to 1024 characters. */
   password: Scalars['String']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Security events of the viewer's account, for every open client (over the graphql-ws websocket
+   * on /graphql). A connection whose session is revoked receives SESSION_REVOKED with current: true,
+   * then is closed with code 4403.
+   */
+  sessionEvents: SessionEvent;
 };
 
 export type User = {
@@ -297,8 +325,11 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   Session: ResolverTypeWrapper<SessionView>;
+  SessionEvent: ResolverTypeWrapper<SessionEventView>;
+  SessionEventType: SessionEventType;
   SignupInput: SignupInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRecord>;
 };
 
@@ -316,8 +347,10 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Session: SessionView;
+  SessionEvent: SessionEventView;
   SignupInput: SignupInput;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   User: UserRecord;
 };
 
@@ -388,6 +421,17 @@ export type SessionResolvers<ContextType = GraphQLContext, ParentType extends Re
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SessionEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SessionEvent'] = ResolversParentTypes['SessionEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['SessionEventType'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  sessionEvents?: SubscriptionResolver<ResolversTypes['SessionEvent'], "sessionEvents", ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -403,6 +447,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SessionEvent?: SessionEventResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

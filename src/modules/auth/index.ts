@@ -4,11 +4,18 @@ import type { Resolvers } from "../../graphql/generated/resolvers-types";
 import { AuditEvent } from "./audit";
 import { Mutation } from "./mutation";
 import { Query } from "./query";
+import { type SessionEventView, sessionEventStream } from "./session-events";
 
 const resolvers: Resolvers = {
   AuditEvent,
   Query,
   Mutation,
+  Subscription: {
+    sessionEvents: {
+      subscribe: (_root, _args, ctx) => sessionEventStream(ctx),
+      resolve: (event: SessionEventView) => event,
+    },
+  },
   AuthPayload: {
     tokenType: () => "Bearer",
   },

@@ -1,0 +1,34 @@
+import type { AccessTokenClaims, Auth } from "../auth";
+import { WS_CLOSE } from "./close-codes";
+import type { ConnectionCounter } from "./connection-limits";
+
+export type ConnectionAdmission =
+  | { ok: true; authorization: string | undefined; claims: AccessTokenClaims | null }
+  | { ok: false; code: number; reason: string };
+
+/**
+ * `connection_init` with `{ "authorization": "Bearer <accessToken>" }` signs the socket in; no
+ * payload (or none of that key) leaves it anonymous, able to run only @public operations. A
+ * token that does not verify to a live session is refused outright rather than downgraded to
+ * anonymous, so a client never mistakes a dead token for a working connection.
+ */
+export async function authenticateConnection(
+  auth: Auth,
+  params: Readonly<Record<string, unknown>> | undefined,
+  perUser: ConnectionCounter,
+): Promise<ConnectionAdmission> {
+  const raw = params?.authorization ?? params?.Authorization;
+  if (raw === undefined || raw === null) return { ok: true, authorization: undefined, claims: null };
+  if (typeof raw !== "string") return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: "TOKEN_INVALID" };
+  let authenticated;
+  try {
+    authenticated = await auth.viewers.authenticate(raw);
+  } catch {
+    return { ok: false, code: WS_CLOSE.SERVICE_UNAVAILABLE, reason: "SERVICE_UNAVAILABLE" };
+  }
+  const { state, claims } = authenticated;
+  // At the handshake every refusal is 4401 with the reason; 4403 means "revoked while connected".
+  if (!state.viewer || !claims) return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: state.reason ?? "TOKEN_INVALID" };
+  if (!perUser.tryAdd(claims.sub)) return { ok: false, code: WS_CLOSE.TOO_MANY_CONNECTIONS, reason: "TOO_MANY_CONNECTIONS" };
+  return { ok: true, authorization: raw, claims };
+}

@@ -1,0 +1,175 @@
+import WebSocket from "ws";
+import { defineModule } from "../../src/core";
+import { MODULES } from "../../src/modules";
+import { login, PAIR_FIELDS, type Pair, signup, startServer, type TestServer } from "../support/server";
+import { wsClient } from "../support/ws-client";
+
+const SESSION_EVENTS = "subscription { sessionEvents { type sessionId current at } }";
+
+/** A module with an ADMIN-only subscription, to watch a demotion end it. */
+const adminFeed = defineModule({
+  name: "admin-feed",
+  typeDefs: "type Subscription { adminTicks: Int! @auth(requires: ADMIN) }",
+  resolvers: {
+    Subscription: {
+      adminTicks: {
+        subscribe: async function* ticks() {
+          for (let i = 0; ; i++) {
+            yield { adminTicks: i };
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        },
+      },
+    },
+  },
+});
+
+describe("GraphQL over websockets (graphql-transport-ws on /graphql)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      modules: [...MODULES, adminFeed],
+      env: { WS_MAX_CONNECTIONS_PER_USER: "3", BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "tangerine quartz lighthouse" },
+    });
+  });
+  afterAll(() => server.close());
+
+  const bearer = (pair: Pair) => ({ authorization: `Bearer ${pair.accessToken}` });
+
+  it("runs queries with the connection's token, and anonymous connections only reach @public fields", async () => {
+    const pair = await signup(server, "ws-query@example.com");
+    const signedIn = wsClient(server.url, bearer(pair));
+    const me = signedIn.subscribe<{ me: { email: string } }>("{ me { email } }");
+    expect((await me.nextResults(1))[0]?.data?.me.email).toBe("ws-query@example.com");
+    const anonymous = wsClient(server.url);
+    const denied = anonymous.subscribe(SESSION_EVENTS);
+    const errors = await denied.error;
+    expect(errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
+    await Promise.all([signedIn.dispose(), anonymous.dispose()]);
+  });
+
+  it.each([
+    ["a malformed token", "Bearer nope", "TOKEN_INVALID"],
+    ["a non-string token", 42, "TOKEN_INVALID"],
+  ])("refuses %s at the handshake with 4401 and the reason", async (_what, authorization, reason) => {
+    const client = wsClient(server.url, { authorization });
+    expect(await client.closed).toMatchObject({ code: 4401, reason });
+  });
+
+  it("refuses an expired and a revoked token at the handshake with 4401", async () => {
+    const pair = await signup(server, "ws-handshake@example.com");
+    await server.gql(`mutation($r: String) { logout(refreshToken: $r) }`, { r: pair.refreshToken });
+    expect(await wsClient(server.url, bearer(pair)).closed).toMatchObject({ code: 4401, reason: "SESSION_REVOKED" });
+    const fresh = await signup(server, "ws-expired@example.com");
+    server.clock.advance(16 * 60_000);
+    try {
+      expect(await wsClient(server.url, bearer(fresh)).closed).toMatchObject({ code: 4401, reason: "TOKEN_EXPIRED" });
+    } finally {
+      server.clock.reset();
+    }
+  });
+
+  it("closes an open socket with 4401 TOKEN_EXPIRED when its access token expires", async () => {
+    const pair = await signup(server, "ws-expiry@example.com");
+    const client = wsClient(server.url, bearer(pair));
+    await client.connected;
+    server.clock.advance(15 * 60_000 + 1000);
+    try {
+      expect(await client.closed).toMatchObject({ code: 4401, reason: "TOKEN_EXPIRED" });
+    } finally {
+      server.clock.reset();
+    }
+  });
+
+  it("tells a sessionEvents subscriber about new sign-ins, then its own revocation, then closes 4403 within 1 s", async () => {
+    const pair = await signup(server, "ws-events@example.com");
+    const client = wsClient(server.url, bearer(pair));
+    const events = client.subscribe<{ sessionEvents: { type: string; current: boolean; sessionId: string | null } }>(SESSION_EVENTS);
+    await client.connected;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is registered
+    const other = (await login(server, "ws-events@example.com")).body.data?.login as Pair;
+    const [created] = await events.nextResults(1);
+    expect(created?.data?.sessionEvents).toMatchObject({ type: "SESSION_CREATED", current: false });
+    const revokedAt = Date.now();
+    await server.gql(`mutation($r: String) { logout(refreshToken: $r) }`, { r: pair.refreshToken });
+    const closed = await client.closed;
+    expect(closed).toMatchObject({ code: 4403, reason: "SESSION_REVOKED" });
+    expect(closed.at - revokedAt).toBeLessThan(1000);
+    expect(events.results.map((r) => r.data?.sessionEvents)).toEqual([
+      expect.objectContaining({ type: "SESSION_CREATED", current: false }),
+      expect.objectContaining({ type: "SESSION_REVOKED", current: true }),
+    ]);
+    expect(other.accessToken).toBeTruthy();
+  });
+
+  it("logoutAll closes every socket of the user (4403) and leaves other users' sockets open", async () => {
+    const pair = await signup(server, "ws-all@example.com");
+    const bystander = await signup(server, "ws-bystander@example.com");
+    const clients = [wsClient(server.url, bearer(pair)), wsClient(server.url, bearer(pair))];
+    const theirs = wsClient(server.url, bearer(bystander));
+    await Promise.all([...clients, theirs].map((c) => c.connected));
+    const started = Date.now();
+    await server.gql("mutation { logoutAll }", {}, { token: pair.accessToken });
+    const closes = await Promise.all(clients.map((c) => c.closed));
+    for (const closed of closes) {
+      expect(closed).toMatchObject({ code: 4403, reason: "SESSION_REVOKED" });
+      expect(closed.at - started).toBeLessThan(1000);
+    }
+    const me = theirs.subscribe<{ me: { email: string } }>("{ me { email } }");
+    expect((await me.nextResults(1))[0]?.data?.me.email).toBe("ws-bystander@example.com");
+    await theirs.dispose();
+  });
+
+  it("ends an ADMIN-only subscription with FORBIDDEN when the user is demoted, keeping the socket", async () => {
+    const root = (await login(server, "root@example.com", "tangerine quartz lighthouse")).body.data?.login as Pair;
+    const target = await signup(server, "ws-demoted@example.com");
+    await server.gql(`mutation($u: ID!) { setUserRole(userId: $u, role: ADMIN) { id } }`, { u: target.user.id }, { token: root.accessToken });
+    const client = wsClient(server.url, bearer(target));
+    const ticks = client.subscribe<{ adminTicks: number }>("subscription { adminTicks }");
+    await ticks.nextResults(2);
+    await server.gql(`mutation($u: ID!) { setUserRole(userId: $u, role: USER) { id } }`, { u: target.user.id }, { token: root.accessToken });
+    const errors = await ticks.error;
+    expect(errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN" });
+    const me = client.subscribe<{ me: { role: string } }>("{ me { role } }");
+    expect((await me.nextResults(1))[0]?.data?.me.role).toBe("USER");
+    await client.dispose();
+  });
+
+  it("denies a mixed operation before anything runs, with the first denial", async () => {
+    const pair = await signup(server, "ws-mixed@example.com");
+    const client = wsClient(server.url, bearer(pair));
+    const op = client.subscribe(`mutation { logoutAll setUserRole(userId: "${pair.user.id}", role: ADMIN) { id } }`);
+    expect((await op.error)?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN" });
+    const me = client.subscribe<{ me: { id: string } }>("{ me { id } }");
+    expect((await me.nextResults(1))[0]?.data?.me.id).toBe(pair.user.id); // logoutAll did not run
+    await client.dispose();
+  });
+
+  it("applies the HTTP limits: depth, aliases and the token limit", async () => {
+    const client = wsClient(server.url);
+    const deep = client.subscribe(`{ __type(name: "Query") { fields { type { ${"ofType { ".repeat(7)}name${" }".repeat(7)} } } } }`);
+    const deepErrors = await deep.error;
+    expect(deepErrors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED" });
+    expect(deepErrors?.[0]?.message).toMatch(/depth/i);
+    const aliases = client.subscribe(`{ ${Array.from({ length: 16 }, (_, i) => `m${i}: me { id }`).join(" ")} }`);
+    expect((await aliases.error)?.[0]?.message).toMatch(/alias/i);
+    const long = client.subscribe(`{ ${"__typename ".repeat(1200)} }`);
+    expect((await long.error)?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_PARSE_FAILED" });
+    await client.dispose();
+  });
+
+  it("allows WS_MAX_CONNECTIONS_PER_USER sockets per user and closes the next with 4429", async () => {
+    const pair = await signup(server, "ws-many@example.com");
+    const clients = [1, 2, 3].map(() => wsClient(server.url, bearer(pair)));
+    await Promise.all(clients.map((c) => c.connected));
+    const extra = wsClient(server.url, bearer(pair));
+    expect(await extra.closed).toMatchObject({ code: 4429, reason: "TOO_MANY_CONNECTIONS" });
+    await Promise.all(clients.map((c) => c.dispose()));
+  });
+
+  it("closes a socket that sends no connection_init within 3 s with 4408", async () => {
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/graphql`, "graphql-transport-ws");
+    const code = await new Promise<number>((resolve) => socket.on("close", (c) => resolve(c)));
+    expect(code).toBe(4408);
+  });
+});
