@@ -1,35 +1,22 @@
 import WebSocket from "ws";
-import { defineModule } from "../../src/core";
 import { MODULES } from "../../src/modules";
-import { login, PAIR_FIELDS, type Pair, signup, startServer, type TestServer } from "../support/server";
+import { adminFeed } from "../support/admin-feed-module";
+import { login, type Pair, signup, startServer, type TestServer } from "../support/server";
 import { wsClient } from "../support/ws-client";
 
 const SESSION_EVENTS = "subscription { sessionEvents { type sessionId current at } }";
 
-/** A module with an ADMIN-only subscription, to watch a demotion end it. */
-const adminFeed = defineModule({
-  name: "admin-feed",
-  typeDefs: "type Subscription { adminTicks: Int! @auth(requires: ADMIN) }",
-  resolvers: {
-    Subscription: {
-      adminTicks: {
-        subscribe: async function* ticks() {
-          for (let i = 0; ; i++) {
-            yield { adminTicks: i };
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-        },
-      },
-    },
-  },
-});
+export const ADMIN_ENV = { BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "tangerine quartz lighthouse" };
 
-describe("GraphQL over websockets (graphql-transport-ws on /graphql)", () => {
+/** The websocket transport against one server on `databaseUrl()` (PGlite in memory when it returns undefined). */
+export function describeWebSocketTransport(databaseUrl: () => string | undefined): void {
   let server: TestServer;
   beforeAll(async () => {
+    const url = databaseUrl();
     server = await startServer({
+      ...(url ? { databaseUrl: url } : {}),
       modules: [...MODULES, adminFeed],
-      env: { WS_MAX_CONNECTIONS_PER_USER: "3", BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "tangerine quartz lighthouse" },
+      env: { WS_MAX_CONNECTIONS_PER_USER: "3", ...ADMIN_ENV },
     });
   });
   afterAll(() => server.close());
@@ -158,13 +145,31 @@ describe("GraphQL over websockets (graphql-transport-ws on /graphql)", () => {
     await client.dispose();
   });
 
-  it("allows WS_MAX_CONNECTIONS_PER_USER sockets per user and closes the next with 4429", async () => {
+  it("allows exactly WS_MAX_CONNECTIONS_PER_USER sockets per user when 10 connect at once; the rest close with 4429", async () => {
     const pair = await signup(server, "ws-many@example.com");
-    const clients = [1, 2, 3].map(() => wsClient(server.url, bearer(pair)));
-    await Promise.all(clients.map((c) => c.connected));
-    const extra = wsClient(server.url, bearer(pair));
-    expect(await extra.closed).toMatchObject({ code: 4429, reason: "TOO_MANY_CONNECTIONS" });
+    const clients = Array.from({ length: 10 }, () => wsClient(server.url, bearer(pair)));
+    const outcomes = await Promise.all(
+      clients.map((c) => Promise.race([c.connected.then(() => "connected"), c.closed.then((closed) => `${closed.code} ${closed.reason}`)])),
+    );
+    expect(outcomes.filter((o) => o === "connected")).toHaveLength(3);
+    expect(outcomes.filter((o) => o !== "connected")).toEqual(Array(7).fill("4429 TOO_MANY_CONNECTIONS"));
     await Promise.all(clients.map((c) => c.dispose()));
+    // Slots are given back when sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = wsClient(server.url, bearer(pair));
+    await again.connected;
+    await again.dispose();
+  });
+
+  it("rate-limits operations per socket with a typed TOO_MANY_REQUESTS", async () => {
+    const client = wsClient(server.url);
+    const ops = Array.from({ length: 30 }, () => client.subscribe("{ __typename }"));
+    const outcomes = await Promise.all(ops.map((op) => op.error));
+    const limited = outcomes.filter((errors) => errors?.[0]?.extensions?.code === "TOO_MANY_REQUESTS");
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.[0]?.extensions).toMatchObject({ retryAfter: 1 });
+    expect(ops.filter((op) => op.results.length === 1).length).toBeGreaterThanOrEqual(20);
+    await client.dispose();
   });
 
   it("closes a socket that sends no connection_init within 3 s with 4408", async () => {
@@ -172,4 +177,24 @@ describe("GraphQL over websockets (graphql-transport-ws on /graphql)", () => {
     const code = await new Promise<number>((resolve) => socket.on("close", (c) => resolve(c)));
     expect(code).toBe(4408);
   });
-});
+}
+
+/** Shutdown: running operations finish and are answered, then every socket is closed with 1001. */
+export function describeWebSocketShutdown(databaseUrl: () => string | undefined): void {
+  it("answers in-flight operations, then closes sockets with 1001", async () => {
+    const url = databaseUrl();
+    const server = await startServer({ ...(url ? { databaseUrl: url } : {}), modules: [...MODULES, adminFeed] });
+    const pair = await signup(server, "ws-shutdown@example.com");
+    const client = wsClient(server.url, { authorization: `Bearer ${pair.accessToken}` });
+    const anonymous = wsClient(server.url);
+    await Promise.all([client.connected, anonymous.connected]);
+    const slow = client.subscribe<{ slowPing: number }>("{ slowPing }");
+    await new Promise((resolve) => setTimeout(resolve, 100)); // running on the server now
+    const closing = server.close();
+    const closed = await client.closed;
+    expect(slow.results.map((r) => r.data?.slowPing)).toEqual([1]);
+    expect(closed.code).toBe(1001);
+    expect((await anonymous.closed).code).toBe(1001);
+    await closing;
+  });
+}
