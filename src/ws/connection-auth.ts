@@ -17,7 +17,7 @@ export async function authenticateConnection(
   params: Readonly<Record<string, unknown>> | undefined,
   perUser: ConnectionCounter,
 ): Promise<ConnectionAdmission> {
-  const raw = params?.authorization ?? params?.Authorization;
+  const raw = authorizationParam(params);
   if (raw === undefined || raw === null) return { ok: true, authorization: undefined, claims: null };
   if (typeof raw !== "string") return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: "TOKEN_INVALID" };
   let authenticated;
@@ -31,4 +31,17 @@ export async function authenticateConnection(
   if (!state.viewer || !claims) return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: state.reason ?? "TOKEN_INVALID" };
   if (!perUser.tryAdd(claims.sub)) return { ok: false, code: WS_CLOSE.TOO_MANY_CONNECTIONS, reason: "TOO_MANY_CONNECTIONS" };
   return { ok: true, authorization: raw, claims };
+}
+
+/**
+ * `authorization` (any case) at the top of the payload, as graphql-ws clients and Apollo
+ * Sandbox's connection headers send it, or under `headers`, as some other clients nest it.
+ */
+function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (!params) return undefined;
+  const nested = params.headers;
+  for (const source of [params, typeof nested === "object" && nested !== null ? (nested as Record<string, unknown>) : {}]) {
+    for (const [key, value] of Object.entries(source)) if (key.toLowerCase() === "authorization") return value;
+  }
+  return undefined;
 }

@@ -36,6 +36,17 @@ export function describeWebSocketTransport(databaseUrl: () => string | undefined
   });
 
   it.each([
+    ["Authorization", (token: string) => ({ Authorization: `Bearer ${token}` })],
+    ["headers.authorization", (token: string) => ({ headers: { authorization: `Bearer ${token}` } })],
+  ])("also reads the token from %s (Apollo Sandbox's connection headers, nesting clients)", async (_shape, params) => {
+    const pair = await signup(server, `ws-shape-${_shape.length}@example.com`);
+    const client = wsClient(server.url, params(pair.accessToken));
+    const me = client.subscribe<{ me: { id: string } }>("{ me { id } }");
+    expect((await me.nextResults(1))[0]?.data?.me.id).toBe(pair.user.id);
+    await client.dispose();
+  });
+
+  it.each([
     ["a malformed token", "Bearer nope", "TOKEN_INVALID"],
     ["a non-string token", 42, "TOKEN_INVALID"],
   ])("refuses %s at the handshake with 4401 and the reason", async (_what, authorization, reason) => {
