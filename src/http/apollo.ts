@@ -6,6 +6,7 @@ import type { AuthError } from "../auth";
 import type { GraphQLSchema } from "graphql";
 import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
 import { requestIdInErrors } from "./request-id";
+import { subscriptionsOverWebsocketOnly } from "./subscriptions-over-websocket";
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -39,6 +40,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
+      subscriptionsOverWebsocketOnly(),
       // The only enforcement of @auth/@public: decided for the whole operation before it executes.
       authorizationPlugin(),
       requestIdInErrors,

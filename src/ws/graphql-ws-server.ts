@@ -68,6 +68,11 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         connection.close(admitted.code, admitted.reason);
         return false;
       }
+      if (connection.closed) {
+        // The client left while its token was being checked: give back the slot just taken.
+        if (admitted.claims) perUser.remove(admitted.claims.sub);
+        return false;
+      }
       connection.authorization = admitted.authorization;
       connection.claims = admitted.claims;
       enforcer.track(connection);
@@ -117,6 +122,7 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     onComplete: (ctx: Ctx, id) => finish(ctx.extra.connection, id),
     onClose: (ctx: Ctx) => {
       const connection = ctx.extra.connection;
+      connection.closed = true;
       open.delete(connection);
       enforcer.untrack(connection);
       if (connection.claims) perUser.remove(connection.claims.sub);

@@ -28,6 +28,8 @@ export interface WsConnection {
   inFlight: number;
   /** Set once the socket is being closed by this server, so it is closed once. */
   closing: boolean;
+  /** Set when the socket has closed (by either side): its slots are given back. */
+  closed: boolean;
   /** The socket's own SESSION_REVOKED event has been sent to its `sessionEvents` subscriber. */
   revocationDelivered: boolean;
   /** Waiting for that delivery before closing with this code and reason. */
@@ -44,6 +46,7 @@ export function newConnection(socket: WebSocket, client: ClientInfo, limits: Web
     operations: new Map(),
     inFlight: 0,
     closing: false,
+    closed: false,
     revocationDelivered: false,
     pendingClose: null,
     close(code, reason) {

@@ -183,6 +183,16 @@ export function describeWebSocketTransport(databaseUrl: () => string | undefined
     await client.dispose();
   });
 
+  it("answers a subscription sent over HTTP with 400 BAD_REQUEST pointing at the websocket, signed in or not", async () => {
+    const pair = await signup(server, "ws-over-http@example.com");
+    for (const token of [pair.accessToken, undefined]) {
+      const res = await server.gql(SESSION_EVENTS, {}, token ? { token } : {});
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
+      expect(res.body.errors?.[0]?.message).toMatch(/websocket/);
+    }
+  });
+
   it("closes a socket that sends no connection_init within 3 s with 4408", async () => {
     const socket = new WebSocket(`${server.url.replace("http", "ws")}/graphql`, "graphql-transport-ws");
     const code = await new Promise<number>((resolve) => socket.on("close", (c) => resolve(c)));
