@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { LISTENER_APPLICATION_NAME } from "../../src/events";
-import { createTestDatabase, type TestDatabase } from "../support/postgres";
-import { login, type Pair, signup, startServer, type TestServer } from "../support/server";
+import { login, type Pair, signup, type TestServer } from "../support/server";
+import { twoInstancesOnOneDatabase } from "../support/two-instances";
 
 const ME = "{ me { id role } }";
 const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "admin password 1" };
@@ -21,23 +21,15 @@ export function describeCrossInstanceEvents(
   /** How many connections listen for this deployment's events on the transport under test. */
   listeners: (databaseUrl: string) => Promise<number>,
 ): void {
-  let db: TestDatabase;
+  const servers = twoInstancesOnOneDatabase(() => ({ env: { ...ADMIN, SESSION_CACHE_TTL, ...env() } }));
   let a: TestServer;
   let b: TestServer;
+  beforeAll(() => {
+    ({ a, b } = servers);
+  });
   let n = 0;
   const email = () => `cross-${++n}@example.com`;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const settings = { databaseUrl: db.url, env: { ...ADMIN, SESSION_CACHE_TTL, ...env() } };
-    a = await startServer(settings);
-    b = await startServer(settings);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
 
   const me = async (server: TestServer, token: string): Promise<{ me: Me; reason?: string }> => {
     const res = await server.gql<{ me: Me }>(ME, {}, { token });
@@ -66,7 +58,7 @@ export function describeCrossInstanceEvents(
   const revoked = (r: { reason?: string }) => r.reason === "SESSION_REVOKED";
 
   it("each instance listens on the transport under test", async () => {
-    expect(await listeners(db.url)).toBe(2);
+    expect(await listeners(servers.databaseUrl)).toBe(2);
   });
 
   it("logout on A: B rejects the access token at once", async () => {

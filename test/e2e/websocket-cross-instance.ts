@@ -1,7 +1,7 @@
 import { MODULES } from "../../src/modules";
 import { adminFeed } from "../support/admin-feed-module";
-import { createTestDatabase, type TestDatabase } from "../support/postgres";
-import { login, type Pair, signup, startServer, type TestServer } from "../support/server";
+import { login, type Pair, signup } from "../support/server";
+import { twoInstancesOnOneDatabase } from "../support/two-instances";
 import { wsClient } from "../support/ws-client";
 import { ADMIN_ENV } from "./websocket";
 
@@ -13,23 +13,11 @@ const CROSS_INSTANCE_BOUND_MS = 2000;
  * the socket learns of it through the security-event fan-out that `env` selects.
  */
 export function describeWebSocketsAcrossInstances(env: () => Record<string, string>): void {
-  let db: TestDatabase;
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const settings = { databaseUrl: db.url, modules: [...MODULES, adminFeed], env: { ...ADMIN_ENV, ...env() } };
-    a = await startServer(settings);
-    b = await startServer(settings);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
+  const servers = twoInstancesOnOneDatabase(() => ({ modules: [...MODULES, adminFeed], env: { ...ADMIN_ENV, ...env() } }));
   const bearer = (pair: Pair) => ({ authorization: `Bearer ${pair.accessToken}` });
 
   it("logoutAll on A closes every socket of the user on B with 4403 within 2 s, after telling its sessionEvents subscriber", async () => {
+    const { a, b } = servers;
     const pair = await signup(a, "cross-ws-all@example.com");
     const second = (await login(a, "cross-ws-all@example.com")).body.data?.login as Pair;
     const listening = wsClient(b.url, bearer(pair));
@@ -47,6 +35,7 @@ export function describeWebSocketsAcrossInstances(env: () => Record<string, stri
   });
 
   it("revokeSession on A closes only that session's socket on B", async () => {
+    const { a, b } = servers;
     const pair = await signup(a, "cross-ws-one@example.com");
     const other = (await login(a, "cross-ws-one@example.com")).body.data?.login as Pair;
     const doomed = wsClient(b.url, bearer(other));
@@ -65,6 +54,7 @@ export function describeWebSocketsAcrossInstances(env: () => Record<string, stri
   });
 
   it("a demotion through A ends B's ADMIN-only subscription with FORBIDDEN within 2 s", async () => {
+    const { a, b } = servers;
     const root = (await login(a, ADMIN_ENV.BOOTSTRAP_ADMIN_EMAIL, ADMIN_ENV.BOOTSTRAP_ADMIN_PASSWORD)).body.data?.login as Pair;
     const target = await signup(a, "cross-ws-demoted@example.com");
     const setRole = (role: string) =>
