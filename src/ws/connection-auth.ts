@@ -1,4 +1,4 @@
-import type { AccessTokenClaims, Auth } from "../auth";
+import type { AccessTokenClaims, Auth, Clock } from "../auth";
 import { WS_CLOSE } from "./close-codes";
 import type { ConnectionCounter } from "./connection-limits";
 
@@ -16,6 +16,7 @@ export async function authenticateConnection(
   auth: Auth,
   params: Readonly<Record<string, unknown>> | undefined,
   perUser: ConnectionCounter,
+  clock: Clock,
 ): Promise<ConnectionAdmission> {
   const raw = authorizationParam(params);
   if (raw === undefined || raw === null) return { ok: true, authorization: undefined, claims: null };
@@ -29,6 +30,9 @@ export async function authenticateConnection(
   const { state, claims } = authenticated;
   // At the handshake every refusal is 4401 with the reason; 4403 means "revoked while connected".
   if (!state.viewer || !claims) return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: state.reason ?? "TOKEN_INVALID" };
+  // HTTP verification tolerates a few seconds of clock skew past `exp`; a socket would be closed
+  // for expiry at once, so such a token is refused here instead of admitted and dropped.
+  if (claims.exp * 1000 <= clock.now().getTime()) return { ok: false, code: WS_CLOSE.UNAUTHENTICATED, reason: "TOKEN_EXPIRED" };
   if (!perUser.tryAdd(claims.sub)) return { ok: false, code: WS_CLOSE.TOO_MANY_CONNECTIONS, reason: "TOO_MANY_CONNECTIONS" };
   return { ok: true, authorization: raw, claims };
 }

@@ -63,7 +63,7 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     connectionInitWaitTimeout: 3_000,
     onConnect: async (ctx: Ctx) => {
       const connection = ctx.extra.connection;
-      const admitted = await authenticateConnection(services.auth, ctx.connectionParams, perUser);
+      const admitted = await authenticateConnection(services.auth, ctx.connectionParams, perUser, clock);
       if (!admitted.ok) {
         connection.close(admitted.code, admitted.reason);
         return false;

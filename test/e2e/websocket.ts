@@ -67,6 +67,17 @@ export function describeWebSocketTransport(databaseUrl: () => string | undefined
     }
   });
 
+  it("refuses a token past its expiry but within the HTTP clock tolerance at the handshake", async () => {
+    const pair = await signup(server, "ws-tolerance@example.com");
+    server.clock.advance(15 * 60_000 + 2000); // expired 2 s ago: HTTP still accepts it (5 s tolerance)
+    try {
+      expect((await server.gql("{ me { id } }", {}, { token: pair.accessToken })).body.data).toBeTruthy();
+      expect(await wsClient(server.url, bearer(pair)).closed).toMatchObject({ code: 4401, reason: "TOKEN_EXPIRED" });
+    } finally {
+      server.clock.reset();
+    }
+  });
+
   it("closes an open socket with 4401 TOKEN_EXPIRED when its access token expires", async () => {
     const pair = await signup(server, "ws-expiry@example.com");
     const client = wsClient(server.url, bearer(pair));
