@@ -24,6 +24,8 @@ export interface StartOptions {
   databaseUrl?: string;
   env?: Record<string, string>;
   logger?: AppOverrides["logger"];
+  /** The server's modules instead of the registered ones (e.g. with a test fixture module). */
+  modules?: AppOverrides["modules"];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -42,7 +44,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...options.env,
   });
   const clock = offsetClock();
-  const app = await createApp(config, { clock, ...(options.logger ? { logger: options.logger } : {}) });
+  const app = await createApp(config, {
+    clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.modules ? { modules: options.modules } : {}),
+  });
   const url = await app.listen();
   const gql = async <T,>(query: string, variables?: object, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<GqlResponse<T>> => {
     const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
