@@ -15,6 +15,18 @@ export function findProjectRoot(start: string = __dirname): string {
   }
 }
 
+/**
+ * `path.join(dirname, ...parts)` in the source tree, for files kept beside a module's code (SDL,
+ * migrations): compiled code runs from dist/, where tsc copies no .graphql or .sql files, so a
+ * `dirname` under dist/ is mapped back to the source folder it was compiled from.
+ */
+export function sourcePath(dirname: string, ...parts: string[]): string {
+  const root = findProjectRoot(dirname);
+  const relative = path.relative(root, dirname);
+  const source = relative.split(path.sep)[0] === "dist" ? path.join(root, path.relative(path.join(root, "dist"), dirname)) : dirname;
+  return path.join(source, ...parts);
+}
+
 export function defaultMigrationsDir(): string {
   return path.join(findProjectRoot(), "prisma", "migrations");
 }

@@ -40,6 +40,7 @@ export interface Module {
   /**
    * Folder of committed migrations (`<timestamp>_<name>/migration.sql`, Prisma's layout), applied
    * with the core's in one timestamp order by the same migrator, at start and by `db:migrate`.
+   * Give `sourcePath(__dirname, "migrations")`: tsc copies no .sql into dist/.
    */
   migrationsDir?: string;
   /** Builds the module's services once per process. */

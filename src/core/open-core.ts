@@ -11,7 +11,7 @@ import { createLogger } from "../logger";
 import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { type CoreJobs, startCoreJobs } from "./core-jobs";
-import type { Module, ModuleRuntime } from "./module";
+import type { Module, ModuleCore, ModuleRuntime } from "./module";
 import { migrateCoreDatabase } from "./migrate-core";
 
 export interface CoreOverrides {
@@ -68,13 +68,8 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       logger,
     });
     await bootstrapAdmin(config, auth, logger);
-    const services: Services = { auth };
-    for (const module of modules) {
-      const runtime = await module.setup?.({ auth, clock, logger, newId: randomUUID, db: { kind: db.kind, adapter: db.adapter } });
-      if (!runtime) continue;
-      runtimes.push(runtime);
-      Object.assign(services, runtime.services);
-    }
+    const moduleCore: ModuleCore = { auth, clock, logger, newId: randomUUID, db: { kind: db.kind, adapter: db.adapter } };
+    const services = await setUpModules(modules, moduleCore, runtimes);
     let jobs: CoreJobs | null = null;
     return {
       config,
@@ -98,6 +93,30 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
     await closeAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Runs every module's setup (each runtime is pushed as soon as it exists, so a later failure still
+ * closes it) and merges their services beside the auth core's.
+ */
+async function setUpModules(modules: readonly Module[], core: ModuleCore, runtimes: ModuleRuntime[]): Promise<Services> {
+  const provided = new Map<string, string>([["auth", "the core"]]);
+  // Each module declares its keys on `Services` and fills them here, which the compiler cannot
+  // follow: the assembled object is asserted once, and every key is checked to come from one place.
+  const services = { auth: core.auth } as Services;
+  for (const module of modules) {
+    const runtime = await module.setup?.(core);
+    if (!runtime) continue;
+    runtimes.push(runtime);
+    for (const key of Object.keys(runtime.services)) {
+      // A module must not replace another's service, least of all the auth core the context trusts.
+      const owner = provided.get(key);
+      if (owner) throw new Error(`Module "${module.name}" provides the service "${key}", already provided by ${owner}.`);
+      provided.set(key, `module "${module.name}"`);
+    }
+    Object.assign(services, runtime.services);
+  }
+  return services;
 }
 
 const RETENTION_BATCH_SIZE = 500;

@@ -26,6 +26,8 @@ export interface StartOptions {
   modules?: AppOverrides["modules"];
   env?: Record<string, string>;
   logger?: AppOverrides["logger"];
+  /** The server's modules instead of the registered ones (e.g. with a test fixture module). */
+  modules?: AppOverrides["modules"];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
