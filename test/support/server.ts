@@ -22,12 +22,10 @@ export interface TestServer {
 /** A real server (Fastify + Apollo + argon2 + database) on an ephemeral loopback port. */
 export interface StartOptions {
   databaseUrl?: string;
-  /** The server's modules (default: the registered list). */
+  /** The server's modules instead of the registered ones (e.g. with a test fixture module). */
   modules?: AppOverrides["modules"];
   env?: Record<string, string>;
   logger?: AppOverrides["logger"];
-  /** The server's modules instead of the registered ones (e.g. with a test fixture module). */
-  modules?: AppOverrides["modules"];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
