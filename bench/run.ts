@@ -7,6 +7,8 @@
  * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
  * Last, what the login reservations cost over the old check-then-spend, in memory and in Redis
  * (BENCH_REDIS_URL, default redis://127.0.0.1:6379; skip to measure memory only).
+ * Then websockets: RSS per idle signed-in socket (1,000), logoutAll → close latency of a user's
+ * 100 sockets (same instance; across two instances on PostgreSQL). BENCH_ONLY=ws runs only these.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +19,7 @@ import { withFreshPostgres } from "./postgres";
 import { reservationBench } from "./reservation";
 import { startServerProcess } from "./server-process";
 import { LEGACY_ARGON2_ENV, seedLegacyAccount, timingBench } from "./timing";
+import { websocketSections } from "./ws-sections";
 
 async function benchEngine(name: string, databaseUrl: string, port: number) {
   const server = await startServerProcess(databaseUrl, port);
@@ -69,7 +72,8 @@ const round = (n: number) => Math.round(n * 100) / 100;
 async function main() {
   const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const postgres = pg === "skip" ? null : pg;
-  await httpSections(postgres);
+  if (process.env.BENCH_ONLY !== "ws") await httpSections(postgres);
+  await websocketSections(postgres);
 }
 
 async function httpSections(postgres: string | null) {
