@@ -8,7 +8,8 @@
  * Last, what the login reservations cost over the old check-then-spend, in memory and in Redis
  * (BENCH_REDIS_URL, default redis://127.0.0.1:6379; skip to measure memory only).
  * Then websockets: RSS per idle signed-in socket (1,000), logoutAll → close latency of a user's
- * 100 sockets (same instance; across two instances on PostgreSQL). BENCH_ONLY=ws runs only these.
+ * 100 sockets (same instance; across two instances on PostgreSQL), and what the pre-execution
+ * authorization check costs `me` throughput. BENCH_ONLY=ws runs only these (about 2 minutes).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { authorizationCostBench } from "./authz-report";
 import { withFreshPostgres } from "./postgres";
 import { startServerProcess } from "./server-process";
 import { idleSocketsBench } from "./ws-idle";
@@ -15,8 +16,8 @@ const ACROSS_INSTANCES_MS = 2000;
 
 /**
  * The websocket sections (issue 7): idle sockets' memory and logoutAll → close latency on PGlite,
- * the latter also on PostgreSQL within and across two instances (`postgresUrl` null skips it).
- * Client and servers share the machine.
+ * the latter also on PostgreSQL within and across two instances (`postgresUrl` null skips it);
+ * then what the pre-execution authorization check costs `me`. Client and servers share the machine.
  */
 export async function websocketSections(postgresUrl: string | null): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "auth-bench-ws-"));
@@ -37,6 +38,8 @@ export async function websocketSections(postgresUrl: string | null): Promise<voi
   if (postgresUrl) logout.push(...(await withFreshPostgres(postgresUrl, postgresLogout)));
   console.log("\nlogoutAll (HTTP) → each of the user's 100 sockets closed (10 sessions × 10 sockets):");
   console.table(logout);
+  console.log("\n`me` with and without the pre-execution authorization check (the issue's budget: < 5 % of throughput):");
+  console.table(await authorizationCostBench());
 }
 
 /** Two instances on one database: A alone, then the user's sockets on B and logoutAll on A. */
