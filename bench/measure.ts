@@ -16,6 +16,27 @@ export function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** The middle value (mean of the two middle ones for an even count). */
+export function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+/**
+ * A distribution-free ~95 % confidence interval for the median: the order statistics whose ranks
+ * bound it by the binomial (normal approximation), x_(j) and x_(k), j = ⌊(n − 1.96√n)/2⌋,
+ * k = ⌈1 + (n + 1.96√n)/2⌉ (1-based; clamped to the samples).
+ */
+export function medianInterval(samples: number[]): [number, number] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const spread = 1.96 * Math.sqrt(n);
+  const j = Math.max(1, Math.floor((n - spread) / 2));
+  const k = Math.min(n, Math.ceil(1 + (n + spread) / 2));
+  return [sorted[j - 1] ?? NaN, sorted[k - 1] ?? NaN];
+}
+
 /** Sequential latency of `op`, in ms, after `warmup` unmeasured calls. */
 export async function latency(op: () => Promise<unknown>, count: number, warmup = 3): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await op();
@@ -28,7 +49,7 @@ export async function latency(op: () => Promise<unknown>, count: number, warmup 
   return samples;
 }
 
-/** autocannon against /graphql with a fixed body; returns average requests/s and error count. */
+/** autocannon against /graphql with a fixed body; returns average requests/s, the total and error counts. */
 export async function cannon(url: string, body: string, token: string, connections: number, seconds: number) {
   const result = await autocannon({
     url: `${url}/graphql`,
@@ -38,7 +59,7 @@ export async function cannon(url: string, body: string, token: string, connectio
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body,
   });
-  return { rps: result.requests.average, p50: result.latency.p50, non2xx: result.non2xx, errors: result.errors };
+  return { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, non2xx: result.non2xx, errors: result.errors };
 }
 
 /**

@@ -7,17 +7,20 @@
  * which a throw-away database is created; set BENCH_POSTGRES_URL=skip to bench PGlite only.
  * Last, what the login reservations cost over the old check-then-spend, in memory and in Redis
  * (BENCH_REDIS_URL, default redis://127.0.0.1:6379; skip to measure memory only).
+ * Then websockets: RSS per idle signed-in socket (1,000), logoutAll → close latency of a user's
+ * 100 sockets (same instance; across two instances on PostgreSQL), and what the pre-execution
+ * authorization check costs `me` throughput. BENCH_ONLY=ws runs only these (about 2 minutes).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "pg";
+import { BENCH_PASSWORD } from "./accounts";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
+import { withFreshPostgres } from "./postgres";
 import { reservationBench } from "./reservation";
 import { startServerProcess } from "./server-process";
 import { LEGACY_ARGON2_ENV, seedLegacyAccount, timingBench } from "./timing";
-
-const PASSWORD = "quiet lantern 123";
+import { websocketSections } from "./ws-sections";
 
 async function benchEngine(name: string, databaseUrl: string, port: number) {
   const server = await startServerProcess(databaseUrl, port);
@@ -26,13 +29,13 @@ async function benchEngine(name: string, databaseUrl: string, port: number) {
     const signup = await gql<{ signup: { accessToken: string } }>(
       url,
       `mutation($i: SignupInput!) { signup(input: $i) { ${PAIR} } }`,
-      { i: { email: "bench@example.com", password: PASSWORD } },
+      { i: { email: "bench@example.com", password: BENCH_PASSWORD } },
     );
     const login = () =>
       gql<{ login: { accessToken: string; refreshToken: string } }>(
         url,
         `mutation($i: LoginInput!) { login(input: $i) { ${PAIR} } }`,
-        { i: { email: "bench@example.com", password: PASSWORD } },
+        { i: { email: "bench@example.com", password: BENCH_PASSWORD } },
       );
     const loginMs = await latency(login, 30);
     let token = (await login()).login.refreshToken;
@@ -67,22 +70,14 @@ async function benchEngine(name: string, databaseUrl: string, port: number) {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function withFreshPostgres<T>(serverUrl: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `auth_bench_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+async function main() {
+  const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const postgres = pg === "skip" ? null : pg;
+  if (process.env.BENCH_ONLY !== "ws") await httpSections(postgres);
+  await websocketSections(postgres);
 }
 
-async function main() {
+async function httpSections(postgres: string | null) {
   const results = [];
   const dir = mkdtempSync(join(tmpdir(), "auth-bench-"));
   try {
@@ -90,8 +85,7 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  if (pg !== "skip") results.push(await withFreshPostgres(pg, (url) => benchEngine("PostgreSQL", url, 4702)));
+  if (postgres) results.push(await withFreshPostgres(postgres, (url) => benchEngine("PostgreSQL", url, 4702)));
   console.table(results);
   await printTiming();
   const redis = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -4,17 +4,29 @@ import { join } from "node:path";
 
 export interface RunningServer {
   url: string;
+  /** The child's process id: the websocket bench reads its memory from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
+
+/** The production entry point; the authorization bench starts its own variant instead. */
+const MAIN = "src/main.ts";
 
 const ROOT = join(__dirname, "..");
 
 /**
  * The server runs in its own process, as in production, so the load generator does not share
- * its event loop. It is started with tsx from the sources.
+ * its event loop. It is started with tsx from the sources (`entry`, relative to the project root,
+ * followed by `args`).
  */
-export async function startServerProcess(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
+export async function startServerProcess(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+  entry: readonly string[] = [MAIN],
+): Promise<RunningServer> {
+  const [script = MAIN, ...args] = entry;
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, script), ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -35,9 +47,17 @@ export async function startServerProcess(databaseUrl: string, port: number, env:
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, child);
+  try {
+    await waitUntilReady(url, child);
+  } catch (error) {
+    child.kill("SIGKILL"); // never leave a half-started server behind the bench
+    throw error;
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("server process has no pid");
   return {
     url,
+    pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
