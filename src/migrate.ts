@@ -1,25 +1,20 @@
 import { ConfigError, loadDatabaseUrl } from "./config";
-import { emailsNeedingAttention, moduleMigrationDirs, prepareDatabase } from "./core";
-import { DataDirInUseError, openDatabase, redactDatabaseUrl } from "./db";
+import { emailsNeedingAttention, migrateDatabase } from "./core";
+import { DataDirInUseError, redactDatabaseUrl } from "./db";
 import { MODULES } from "./modules";
 
 /**
  * `npm run db:migrate`: applies the core's and every registered module's pending migrations to
- * DATABASE_URL and exits. Needs no secrets, so it opens only the core's database, not its services.
+ * DATABASE_URL and exits. Needs no secrets: it opens only the core's database part, not its services.
  */
 async function main(): Promise<void> {
   const url = loadDatabaseUrl();
-  const db = await openDatabase(url);
-  try {
-    const { applied, emails } = await prepareDatabase(db, moduleMigrationDirs(MODULES));
-    const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
-    process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
-    if (emails.rewritten > 0) process.stdout.write(`Stored emails rewritten into canonical form: ${emails.rewritten}\n`);
-    const attention = emailsNeedingAttention(emails);
-    if (attention) process.stderr.write(`Warning: ${attention}\n`);
-  } finally {
-    await db.close();
-  }
+  const { applied, emails } = await migrateDatabase(url, MODULES);
+  const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
+  process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
+  if (emails.rewritten > 0) process.stdout.write(`Stored emails rewritten into canonical form: ${emails.rewritten}\n`);
+  const attention = emailsNeedingAttention(emails);
+  if (attention) process.stderr.write(`Warning: ${attention}\n`);
 }
 
 main().catch((error: unknown) => {

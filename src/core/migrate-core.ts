@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Database } from "../db";
+import { type Database, openDatabase } from "../db";
 import type { Module } from "./module";
 import { emailsNeedingAttention, type PreparedDatabase, prepareDatabase } from "./prepare-database";
 
@@ -17,4 +17,17 @@ export async function migrateCoreDatabase(db: Database, modules: readonly Module
   const attention = emailsNeedingAttention(emails);
   if (attention) logger.warn({ conflicts: emails.conflicts, refused: emails.refused }, attention);
   return prepared;
+}
+
+/**
+ * `npm run db:migrate` (and the CLI): the core's database part alone — the same migrations of
+ * the same modules as MIGRATE_ON_START — opened, prepared and closed. Needs no secrets.
+ */
+export async function migrateDatabase(databaseUrl: string, modules: readonly Module[]): Promise<PreparedDatabase> {
+  const db = await openDatabase(databaseUrl);
+  try {
+    return await prepareDatabase(db, moduleMigrationDirs(modules));
+  } finally {
+    await db.close();
+  }
 }
