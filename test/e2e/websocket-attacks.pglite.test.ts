@@ -1,0 +1,110 @@
+import { MODULES } from "../../src/modules";
+import { adminFeed } from "../support/admin-feed-module";
+import { rawWs } from "../support/raw-ws";
+import { type Pair, signup, startServer, type TestServer } from "../support/server";
+import { type TestWsClient, wsClient } from "../support/ws-client";
+import { ADMIN_ENV } from "./websocket";
+
+const SESSION_EVENTS = "subscription { sessionEvents { type sessionId current at } }";
+const PER_USER = 3;
+
+const bearer = (pair: Pair) => ({ authorization: `Bearer ${pair.accessToken}` });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const outcome = (client: TestWsClient) =>
+  Promise.race([client.connected.then(() => "connected"), client.closed.then((closed) => `${closed.code} ${closed.reason}`)]);
+
+/**
+ * Attacks on the websocket transport, each against the real server over real sockets. Every test
+ * here failed before the fix it names (see the commit that added it).
+ */
+describe("GraphQL websockets under attack, PGlite", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      modules: [...MODULES, adminFeed],
+      env: { WS_MAX_CONNECTIONS_PER_USER: String(PER_USER), ...ADMIN_ENV },
+    });
+  });
+  afterAll(() => server.close());
+
+  /** Counts the security-event listeners that subscriptions add and have not removed. */
+  function countListeners() {
+    const events = server.app.auth.events;
+    const subscribe = events.subscribe.bind(events);
+    const counter = { live: 0 };
+    const spy = jest.spyOn(events, "subscribe").mockImplementation((listener) => {
+      counter.live += 1;
+      const unsubscribe = subscribe(listener);
+      return () => {
+        counter.live -= 1;
+        unsubscribe();
+      };
+    });
+    return { counter, restore: () => spy.mockRestore() };
+  }
+
+  describe("leaks (failable-iterator: return() used to wait for the next security event)", () => {
+    it("a socket closed while its sessionEvents subscription waits gives back its per-user slot: 20 reloads do not lock the user out", async () => {
+      const pair = await signup(server, "reloads@example.com");
+      for (let i = 0; i < 20; i++) {
+        const tab = wsClient(server.url, bearer(pair));
+        expect(await outcome(tab)).toBe("connected");
+        tab.subscribe(SESSION_EVENTS);
+        await sleep(30); // the subscription is running on the server
+        await tab.dispose();
+        await tab.closed;
+      }
+      await sleep(100);
+      const tabs = Array.from({ length: PER_USER }, () => wsClient(server.url, bearer(pair)));
+      expect(await Promise.all(tabs.map(outcome))).toEqual(Array(PER_USER).fill("connected"));
+      await Promise.all(tabs.map((tab) => tab.dispose()));
+    });
+
+    it("subscriptions completed by the client or cut off by a dropped socket leave no security-event listener behind", async () => {
+      const pair = await signup(server, "listeners@example.com");
+      const { counter, restore } = countListeners();
+      try {
+        for (let i = 0; i < 10; i++) {
+          const raw = await rawWs(server.url);
+          await raw.init(bearer(pair));
+          raw.send({ type: "subscribe", id: "completed", payload: { query: SESSION_EVENTS } });
+          raw.send({ type: "subscribe", id: "dropped", payload: { query: SESSION_EVENTS } });
+          await sleep(30);
+          raw.send({ type: "complete", id: "completed" });
+          await sleep(10);
+          raw.socket.terminate();
+          await raw.closed;
+        }
+        await sleep(200);
+        expect(counter.live).toBe(0);
+      } finally {
+        restore();
+      }
+      const tabs = Array.from({ length: PER_USER }, () => wsClient(server.url, bearer(pair)));
+      expect(await Promise.all(tabs.map(outcome))).toEqual(Array(PER_USER).fill("connected"));
+      await Promise.all(tabs.map((tab) => tab.dispose()));
+    });
+
+    it("a subscription completed by the client frees its place under the per-socket operation cap", async () => {
+      const pair = await signup(server, "op-slots@example.com");
+      const raw = await rawWs(server.url);
+      await raw.init(bearer(pair));
+      // 60 subscribe/complete pairs, paced under the rate: the cap (50 running) must never be hit.
+      try {
+        for (let i = 0; i < 60; i++) {
+          raw.send({ type: "subscribe", id: `s${i}`, payload: { query: SESSION_EVENTS } });
+          await sleep(5);
+          raw.send({ type: "complete", id: `s${i}` });
+          server.clock.advance(200);
+        }
+        raw.send({ type: "subscribe", id: "last", payload: { query: "{ me { id } }" } });
+        const answer = await raw.waitFor((m) => m.id === "last");
+        expect(answer).toMatchObject({ type: "next", payload: { data: { me: { id: pair.user.id } } } });
+        expect(raw.messages.filter((m) => m.type === "error")).toEqual([]);
+      } finally {
+        server.clock.reset();
+        raw.socket.close();
+      }
+    });
+  });
+});
