@@ -107,4 +107,21 @@ describe("GraphQL websockets under attack, PGlite", () => {
       }
     });
   });
+
+  describe("errors over the socket carry the codes HTTP gives, never INTERNAL_SERVER_ERROR", () => {
+    it.each([
+      ["several operations and no name", { query: "query A { __typename } query B { __typename }" }, "BAD_REQUEST", /operation name/],
+      ["an unknown operation name", { query: "query A { __typename }", operationName: "Z" }, "BAD_REQUEST", /Unknown operation named "Z"/],
+      ["a variable of the wrong type", { query: "query ($a: Boolean!) { __typename @include(if: $a) }", variables: { a: "x" } }, "BAD_USER_INPUT", /\$a/],
+      ["a missing required variable", { query: "query ($a: Boolean!) { __typename @include(if: $a) }" }, "BAD_USER_INPUT", /\$a/],
+    ])("%s", async (_what, payload, code, message) => {
+      const raw = await rawWs(server.url);
+      await raw.init();
+      raw.send({ type: "subscribe", id: "1", payload });
+      const answer = await raw.waitFor((m) => m.id === "1");
+      expect(answer).toMatchObject({ type: "error", payload: [{ extensions: { code } }] });
+      expect((answer.payload as Array<{ message: string }>)[0]?.message).toMatch(message);
+      raw.socket.close();
+    });
+  });
 });
