@@ -124,4 +124,19 @@ describe("GraphQL websockets under attack, PGlite", () => {
       raw.socket.close();
     });
   });
+
+  describe("operation budget", () => {
+    it("a clock set back does not starve a socket's operation budget", async () => {
+      const client = wsClient(server.url);
+      await client.connected;
+      server.clock.advance(60_000);
+      expect((await client.subscribe("{ __typename }").nextResults(1))[0]?.data).toEqual({ __typename: "Query" });
+      server.clock.reset(); // one minute back
+      const again = client.subscribe("{ __typename }");
+      expect(await again.error).toBeNull();
+      expect(again.results[0]?.data).toEqual({ __typename: "Query" });
+      await client.dispose();
+    });
+  });
 });
+
