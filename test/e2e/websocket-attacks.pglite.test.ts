@@ -1,7 +1,7 @@
 import { MODULES } from "../../src/modules";
 import { adminFeed } from "../support/admin-feed-module";
 import { rawWs } from "../support/raw-ws";
-import { type Pair, signup, startServer, type TestServer } from "../support/server";
+import { login, type Pair, signup, startServer, type TestServer } from "../support/server";
 import { type TestWsClient, wsClient } from "../support/ws-client";
 import { ADMIN_ENV } from "./websocket";
 
@@ -108,6 +108,99 @@ describe("GraphQL websockets under attack, PGlite", () => {
     });
   });
 
+  describe("races (operations and handshakes checked before they were counted or tracked)", () => {
+    it("bursts of subscribe messages on one socket never run more than 50 operations at once", async () => {
+      const pair = await signup(server, "op-cap@example.com");
+      const raw = await rawWs(server.url);
+      await raw.init(bearer(pair));
+      try {
+        // Four bursts of 20, the bucket refilled in between: 20 + 20 + 10 fit under the cap of 50.
+        for (let burst = 0; burst < 4; burst++) {
+          for (let i = 0; i < 20; i++) raw.send({ type: "subscribe", id: `b${burst}-${i}`, payload: { query: SESSION_EVENTS } });
+          await sleep(300);
+          server.clock.advance(2100);
+        }
+      } finally {
+        server.clock.reset();
+      }
+      await sleep(200);
+      const refused = raw.messages.filter((m) => m.type === "error");
+      expect(refused).toHaveLength(30);
+      for (const error of refused) expect(error).toMatchObject({ payload: [{ extensions: { code: "TOO_MANY_REQUESTS" } }] });
+      raw.socket.close();
+    });
+
+    it("an operation id completed and re-sent while it is still starting is refused (BAD_REQUEST), so no twin escapes a demotion", async () => {
+      const root = (await login(server, ADMIN_ENV.BOOTSTRAP_ADMIN_EMAIL, ADMIN_ENV.BOOTSTRAP_ADMIN_PASSWORD)).body.data?.login as Pair;
+      const target = await signup(server, "twin@example.com");
+      const setRole = (role: string) =>
+        server.gql(`mutation($u: ID!, $r: Role!) { setUserRole(userId: $u, role: $r) { id } }`, { u: target.user.id, r: role }, { token: root.accessToken });
+      await setRole("ADMIN");
+      const raw = await rawWs(server.url);
+      await raw.init(bearer(target));
+      const ticks = { id: "t", type: "subscribe", payload: { query: "subscription { adminTicks }" } };
+      raw.send(ticks);
+      raw.send({ type: "complete", id: "t" });
+      raw.send(ticks);
+      await sleep(300);
+      await setRole("USER");
+      await sleep(300); // the demotion has been applied
+      const after = raw.messages.length;
+      await sleep(400); // adminTicks yields every 100 ms
+      expect(raw.messages.slice(after).filter((m) => m.type === "next")).toEqual([]);
+      expect(raw.messages).toContainEqual(expect.objectContaining({ id: "t", type: "error", payload: [expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })] }));
+      raw.socket.close();
+    });
+
+    it("a socket whose session is revoked between its token check and its ack is closed 4403 within 1 s (not at the 30 s sweep)", async () => {
+      const pair = await signup(server, "handshake-race@example.com");
+      const viewers = server.app.auth.viewers;
+      const authenticate = viewers.authenticate.bind(viewers);
+      const spy = jest.spyOn(viewers, "authenticate").mockImplementationOnce(async (authorization) => {
+        const checked = await authenticate(authorization); // the session is live now…
+        await server.gql("mutation { logoutAll }", {}, { token: pair.accessToken }); // …and revoked before the ack
+        return checked;
+      });
+      try {
+        const client = wsClient(server.url, bearer(pair));
+        const revokedAt = Date.now();
+        const closed = await Promise.race([client.closed, sleep(2500).then(() => null)]);
+        expect(closed).toMatchObject({ code: 4403, reason: "SESSION_REVOKED" });
+        expect((closed?.at ?? Infinity) - revokedAt).toBeLessThan(1000);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it("an ADMIN subscription whose user is demoted while it is being admitted ends with FORBIDDEN within 1 s", async () => {
+      const root = (await login(server, ADMIN_ENV.BOOTSTRAP_ADMIN_EMAIL, ADMIN_ENV.BOOTSTRAP_ADMIN_PASSWORD)).body.data?.login as Pair;
+      const target = await signup(server, "admit-race@example.com");
+      const setRole = (role: string) =>
+        server.gql(`mutation($u: ID!, $r: Role!) { setUserRole(userId: $u, role: $r) { id } }`, { u: target.user.id, r: role }, { token: root.accessToken });
+      await setRole("ADMIN");
+      const client = wsClient(server.url, bearer(target));
+      await client.connected;
+      const viewers = server.app.auth.viewers;
+      const authenticate = viewers.authenticate.bind(viewers);
+      const spy = jest.spyOn(viewers, "authenticate").mockImplementationOnce(async (authorization) => {
+        const checked = await authenticate(authorization); // still ADMIN for this context…
+        await setRole("USER"); // …demoted before the subscription is registered
+        return checked;
+      });
+      try {
+        const ticks = client.subscribe<{ adminTicks: number }>("subscription { adminTicks }");
+        const started = Date.now();
+        const errors = await Promise.race([ticks.error, sleep(2500).then(() => "still ticking")]);
+        expect(errors).toEqual([expect.objectContaining({ extensions: { code: "FORBIDDEN" } })]);
+        expect(Date.now() - started).toBeLessThan(1500);
+      } finally {
+        spy.mockRestore();
+        await client.dispose();
+      }
+    });
+
+  });
+
   describe("errors over the socket carry the codes HTTP gives, never INTERNAL_SERVER_ERROR", () => {
     it.each([
       ["several operations and no name", { query: "query A { __typename } query B { __typename }" }, "BAD_REQUEST", /operation name/],
@@ -140,3 +233,35 @@ describe("GraphQL websockets under attack, PGlite", () => {
   });
 });
 
+describe("GraphQL websockets shutting down under a stream of operations, PGlite", () => {
+  it("refuses operations sent during the drain (SERVICE_UNAVAILABLE), answers the running ones, and closes 1001 without waiting out the grace", async () => {
+    const server = await startServer({ modules: [...MODULES, adminFeed] });
+    const raw = await rawWs(server.url);
+    await raw.init();
+    const sentAt = new Map<string, number>();
+    let closedAt = Infinity;
+    void raw.closed.then(() => (closedAt = Date.now()));
+    let n = 0;
+    const stream = setInterval(() => {
+      const id = `q${n++}`;
+      sentAt.set(id, Date.now());
+      raw.send({ type: "subscribe", id, payload: { query: "{ slowPing }" } });
+    }, 100);
+    await sleep(350);
+    const closingAt = Date.now();
+    const closing = server.close();
+    const closed = await raw.closed;
+    clearInterval(stream);
+    await closing;
+    expect(closed.code).toBe(1001);
+    expect(closedAt - closingAt).toBeLessThan(2000); // the grace is 5 s
+    const answers = new Map(raw.messages.filter((m) => m.type === "next" || m.type === "error").map((m) => [m.id, m]));
+    for (const [id, at] of sentAt) {
+      if (at > closedAt - 50) continue; // still on the wire when the server closed
+      const answer = answers.get(id);
+      if (answer?.type === "next") expect(answer.payload).toEqual({ data: { slowPing: 1 } });
+      else expect(answer).toMatchObject({ type: "error", payload: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+    }
+    expect([...answers.values()].some((m) => m.type === "error")).toBe(true);
+  });
+});
