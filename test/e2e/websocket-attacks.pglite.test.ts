@@ -229,6 +229,8 @@ describe("GraphQL websockets shutting down under a stream of operations, PGlite"
     await sleep(350);
     const closingAt = Date.now();
     const closing = server.close();
+    const latecomer = wsClient(server.url); // a handshake during the drain is never served
+    expect(await outcome(latecomer)).not.toBe("connected");
     const closed = await raw.closed;
     clearInterval(stream);
     await closing;
