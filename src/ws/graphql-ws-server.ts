@@ -1,5 +1,5 @@
-import { type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
-import { type Context as WsContext, makeServer } from "graphql-ws";
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { type Context as WsContext, makeServer, type SubscribePayload } from "graphql-ws";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { type Clock, type ClientInfo, unauthenticated } from "../auth";
@@ -13,7 +13,7 @@ import { DEFAULT_ENFORCER_TIMINGS, type EnforcerTimings, SessionEnforcer } from 
 import { closeOnce, type SocketExtra, serveSocket } from "./socket-glue";
 import { markRevocationDelivered, newConnection, revokesThisSession, type WsConnection } from "./ws-connection";
 import type { WebSocketLimits } from "./ws-limits";
-import { tooManyOperations } from "./ws-errors";
+import { operationIdInUse, shuttingDown, tooManyOperations } from "./ws-errors";
 
 export interface GraphqlWsOptions {
   schema: GraphQLSchema;
@@ -63,6 +63,7 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     connectionInitWaitTimeout: 3_000,
     onConnect: async (ctx: Ctx) => {
       const connection = ctx.extra.connection;
+      const since = enforcer.since();
       const admitted = await authenticateConnection(services.auth, ctx.connectionParams, perUser, clock);
       if (!admitted.ok) {
         connection.close(admitted.code, admitted.reason);
@@ -76,41 +77,36 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       connection.authorization = admitted.authorization;
       connection.claims = admitted.claims;
       enforcer.track(connection);
+      // A revocation published while the token was being checked did not find this socket.
+      enforcer.catchUp(connection, since);
       return true;
     },
     onSubscribe: async (ctx: Ctx, id, payload) => {
       const connection = ctx.extra.connection;
-      if (connection.operations.size >= limits.maxOperationsPerSocket || !connection.subscribeBudget.take()) {
+      // graphql-ws frees an id as soon as the client completes it, even while that operation is
+      // still starting; run twice, both would share one entry here and the enforcer could no
+      // longer end the other one when its role is lost.
+      if (connection.operations.has(id) || connection.starting.has(id)) return [operationIdInUse(id)];
+      if (!accepting) return [new PreExecutionError(shuttingDown())];
+      if (connection.operations.size + connection.starting.size >= limits.maxOperationsPerSocket || !connection.subscribeBudget.take()) {
         return [new PreExecutionError(tooManyOperations())];
       }
-      const context = await buildContext(services, {
-        authorization: connection.authorization,
-        client: connection.client,
-        refreshTransport: BODY_TRANSPORT,
-      });
-      if (connection.authorization && !context.viewer && !context.authError) {
-        // The session ended (or the token expired) since the handshake: the socket goes with it.
-        const code = context.authFailure === "SESSION_REVOKED" ? WS_CLOSE.SESSION_REVOKED : WS_CLOSE.UNAUTHENTICATED;
-        const reason = context.authFailure ?? "TOKEN_INVALID";
-        connection.close(code, reason);
-        return [new PreExecutionError(unauthenticated(reason))];
+      // Reserved under the cap now, before the first await: concurrent subscribe messages on one
+      // socket would otherwise all pass the check above before any of them is counted.
+      connection.starting.add(id);
+      try {
+        return await startOperation(connection, id, payload);
+      } finally {
+        connection.starting.delete(id);
       }
-      const admitted = admitOperation(options.schema, options.queryLimits, options.introspection, payload, context);
-      if (Array.isArray(admitted)) return admitted;
-      connection.operations.set(id, {
-        role: admitted.role,
-        subscription: admitted.subscription,
-        sessionEvents: admitted.sessionEvents,
-        fail: () => undefined,
-      });
-      if (!admitted.subscription) connection.inFlight += 1;
-      return admitted.args;
     },
     onOperation: (ctx: Ctx, id, _payload, _args, result) => {
       const operation = ctx.extra.connection.operations.get(id);
       if (!operation || !(Symbol.asyncIterator in result)) return undefined;
       const wrapped = failable(result as AsyncIterable<unknown>);
       operation.fail = wrapped.fail;
+      // The enforcer may have ended it between admission and now (the stream was being created).
+      if (operation.failure) wrapped.fail(operation.failure);
       return wrapped.iterator as unknown as typeof result;
     },
     onNext: (ctx: Ctx, id, _payload, _args, result) => {
@@ -129,6 +125,36 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       if (connection.client.ip) perNetwork.remove(options.networkKey(connection.client.ip));
     },
   });
+
+  async function startOperation(connection: WsConnection, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const since = enforcer.since();
+    const context = await buildContext(services, {
+      authorization: connection.authorization,
+      client: connection.client,
+      refreshTransport: BODY_TRANSPORT,
+    });
+    if (connection.authorization && !context.viewer && !context.authError) {
+      // The session ended (or the token expired) since the handshake: the socket goes with it.
+      const code = context.authFailure === "SESSION_REVOKED" ? WS_CLOSE.SESSION_REVOKED : WS_CLOSE.UNAUTHENTICATED;
+      const reason = context.authFailure ?? "TOKEN_INVALID";
+      connection.close(code, reason);
+      return [new PreExecutionError(unauthenticated(reason))];
+    }
+    const admitted = admitOperation(options.schema, options.queryLimits, options.introspection, payload, context);
+    if (Array.isArray(admitted)) return admitted;
+    connection.operations.set(id, {
+      role: admitted.role,
+      subscription: admitted.subscription,
+      sessionEvents: admitted.sessionEvents,
+      failure: null,
+      fail: () => undefined,
+    });
+    if (!admitted.subscription) connection.inFlight += 1;
+    // A role change or revocation that landed while the context was being built found this
+    // operation not yet registered: look again now that it is.
+    enforcer.catchUp(connection, since);
+    return admitted.args;
+  }
 
   function finish(connection: WsConnection, id: string): void {
     const operation = connection.operations.get(id);

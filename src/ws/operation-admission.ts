@@ -2,6 +2,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   getOperationAST,
+  getVariableValues,
   NoSchemaIntrospectionCustomRule,
   GraphQLError,
   type GraphQLSchema,
@@ -49,7 +50,12 @@ export function admitOperation(
   const invalid = validate(schema, document, rules, limits.validationOptions);
   if (invalid.length > 0) return invalid.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED"));
   const operation = getOperationAST(document, payload.operationName);
+  // Refused here as Apollo refuses them over HTTP; past this point graphql-ws or the executor
+  // would report them as errors without a code, which the formatter masks as internal errors.
+  if (!operation) return [unresolvedOperation(payload.operationName)];
   const variableValues = payload.variables ?? undefined;
+  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
+  if (coercion.errors) return coercion.errors.map((error) => withCode(error, "BAD_USER_INPUT"));
   try {
     const denial = authorizeOperation({ schema, document, operationName: payload.operationName, variableValues, viewer: context });
     if (denial) return [new PreExecutionError(denial)];
@@ -60,9 +66,14 @@ export function admitOperation(
   return {
     args: { schema, document, operationName: payload.operationName ?? null, variableValues: variableValues ?? null, contextValue: context },
     role: requirements.role,
-    subscription: operation?.operation === "subscription",
-    sessionEvents: operation?.operation === "subscription" && selectsSessionEvents(operation.selectionSet.selections),
+    subscription: operation.operation === "subscription",
+    sessionEvents: operation.operation === "subscription" && selectsSessionEvents(operation.selectionSet.selections),
   };
+}
+
+function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
+  return new GraphQLError(message, { extensions: { code: "BAD_REQUEST" } });
 }
 
 function selectsSessionEvents(selections: ReadonlyArray<{ kind: string; name?: { value: string } }>): boolean {

@@ -25,6 +25,8 @@ export class SessionEnforcer {
   private readonly byUser = new Map<string, Set<WsConnection>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: () => void;
+  /** Security messages received so far: `catchUp` tells by it whether one arrived during an await. */
+  private received = 0;
 
   constructor(
     private readonly auth: Auth,
@@ -52,6 +54,20 @@ export class SessionEnforcer {
     if (set.size === 0) this.byUser.delete(userId);
   }
 
+  /** A mark for `catchUp`, taken before an await during which a message could miss a connection. */
+  since(): number {
+    return this.received;
+  }
+
+  /**
+   * Re-reads the connection's session if any security message arrived since `mark`: a socket still
+   * in its handshake is not tracked yet, and an operation still starting is not registered yet,
+   * so that message could not act on them. Any message counts (it costs one cached read).
+   */
+  catchUp(connection: WsConnection, mark: number): void {
+    if (this.received !== mark) void this.recheck(connection);
+  }
+
   /** Re-reads one socket's session and acts on it; resolves when done (closing included). */
   async recheck(connection: WsConnection): Promise<void> {
     if (!connection.claims || connection.closing) return;
@@ -66,10 +82,11 @@ export class SessionEnforcer {
       this.closeAfterDelivery(connection, code, state.reason);
       return;
     }
-    for (const [id, operation] of connection.operations) {
-      if (operation.role && !roleSatisfies(state.viewer.user.role, operation.role)) {
-        connection.operations.delete(id);
-        operation.fail(new AuthError("FORBIDDEN", `This field requires the ${operation.role} role.`));
+    for (const operation of connection.operations.values()) {
+      if (operation.role && !operation.failure && !roleSatisfies(state.viewer.user.role, operation.role)) {
+        // Recorded as well as sent: a subscription not yet running picks it up when it starts.
+        operation.failure = new AuthError("FORBIDDEN", `This field requires the ${operation.role} role.`);
+        operation.fail(operation.failure);
       }
     }
   }
@@ -80,6 +97,7 @@ export class SessionEnforcer {
   }
 
   private onMessage(message: SecurityMessage): void {
+    this.received += 1;
     if (message.type === "RESYNC") {
       this.recheckAll();
       return;

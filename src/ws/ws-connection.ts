@@ -11,6 +11,8 @@ export interface ActiveOperation {
   subscription: boolean;
   /** True for `sessionEvents`: the socket's own revocation is delivered to it before closing. */
   sessionEvents: boolean;
+  /** Why the server ended it (a role lost), once it has; null while it may run. */
+  failure: Error | null;
   /** Ends the operation with this GraphQL error (a subscription completes with it). */
   fail(error: Error): void;
 }
@@ -24,6 +26,8 @@ export interface WsConnection {
   claims: AccessTokenClaims | null;
   readonly subscribeBudget: TokenBucket;
   readonly operations: Map<string, ActiveOperation>;
+  /** Ids of operations admitted under the caps but still being checked (not yet in `operations`). */
+  readonly starting: Set<string>;
   /** Non-subscription operations executing now; shutdown waits for them. */
   inFlight: number;
   /** Set once the socket is being closed by this server, so it is closed once. */
@@ -44,6 +48,7 @@ export function newConnection(socket: WebSocket, client: ClientInfo, limits: Web
     claims: null,
     subscribeBudget: new TokenBucket(limits.subscribeBurst, limits.subscribePerSecond, () => clock.now().getTime()),
     operations: new Map(),
+    starting: new Set(),
     inFlight: 0,
     closing: false,
     closed: false,
