@@ -27,6 +27,8 @@ export interface SecurityEvent {
  */
 export interface ResyncSignal {
   type: "RESYNC";
+  /** When this instance was listening again (its clock). */
+  at: Date;
 }
 
 export type SecurityMessage = SecurityEvent | ResyncSignal;

@@ -46,7 +46,7 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
-  const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger });
+  const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger, clock });
   const runtimes: ModuleRuntime[] = [];
   const closeAll = async () => {
     for (const runtime of runtimes.reverse()) await runtime.close?.();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AuthLogger, SecurityEvent, SecurityEventBus, SecurityEventListener } from "../auth";
+import { type AuthLogger, type Clock, type SecurityEvent, type SecurityEventBus, type SecurityEventListener, systemClock } from "../auth";
 import { LocalBus } from "./local-bus";
 import type { EventTransport } from "./transport";
 import { decodeEvent, encodeEvent } from "./wire";
@@ -17,11 +17,12 @@ export class FanoutBus implements SecurityEventBus {
   constructor(
     private readonly transport: EventTransport | null,
     private readonly logger: AuthLogger,
+    clock: Clock = systemClock,
   ) {
     this.local = new LocalBus(logger);
     transport?.start({
       message: (payload) => this.received(payload),
-      resync: () => this.local.deliver({ type: "RESYNC" }),
+      resync: () => this.local.deliver({ type: "RESYNC", at: clock.now() }),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { AuthLogger, SecurityEventBus } from "../auth";
+import type { AuthLogger, Clock, SecurityEventBus } from "../auth";
 import { parseDatabaseUrl } from "../db";
 import { FanoutBus } from "./fanout-bus";
 import { PostgresTransport } from "./postgres-transport";
@@ -12,6 +12,8 @@ export interface SecurityEventsOptions {
   /** Instances sharing a Redis server talk on `<prefix>:security-events`: the same prefix, the same deployment. */
   redisKeyPrefix: string;
   logger: AuthLogger;
+  /** Stamps resync signals (default: the system clock). */
+  clock?: Clock;
   /** How long to wait at boot for the transport to listen before starting anyway (default 2000 ms). */
   readyTimeoutMs?: number;
 }
@@ -35,7 +37,7 @@ const DEFAULT_READY_TIMEOUT_MS = 2_000;
  */
 export async function openSecurityEvents(options: SecurityEventsOptions): Promise<SecurityEvents> {
   const transport = chooseTransport(options);
-  const bus = new FanoutBus(transport, options.logger);
+  const bus = new FanoutBus(transport, options.logger, options.clock);
   if (!transport) return { bus, kind: "local", close: async () => undefined };
   if (!(await transport.listening(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS))) {
     options.logger.warn({ event: "security_events_not_ready", transport: transport.kind }, "security event transport not listening yet; retrying in the background");

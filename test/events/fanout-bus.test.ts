@@ -46,7 +46,7 @@ describe("FanoutBus", () => {
   it("turns a transport resync into a RESYNC for every listener", () => {
     const { transport, received } = busWithLog();
     transport.resync();
-    expect(received).toEqual([{ type: "RESYNC" }]);
+    expect(received).toEqual([{ type: "RESYNC", at: expect.any(Date) }]);
   });
 
   it("isolates a throwing listener and stops delivering to an unsubscribed one", () => {

@@ -38,9 +38,19 @@ export function sessionEventStream(ctx: GraphQLContext): AsyncIterableIterator<S
     }
     draining = false;
   };
+  let toldOwnRevocation = false;
+  const once = async (view: Promise<SessionEventView | null>) => {
+    const value = await view;
+    const own = value?.type === "SESSION_REVOKED" && value.current;
+    if (own && toldOwnRevocation) return null;
+    if (own) toldOwnRevocation = true;
+    return value;
+  };
   const unsubscribe = ctx.services.auth.events.subscribe((message: SecurityMessage) => {
-    if (done || !viewer || message.type === "RESYNC" || message.userId !== viewer.user.id) return;
-    deliver(describe(ctx, message, viewer.sessionId, claims));
+    if (done || !viewer) return;
+    // Events may have been lost: a revocation of this session among them is told now.
+    if (message.type === "RESYNC") deliver(once(revokedSinceResync(ctx, message.at, viewer.sessionId, claims)));
+    else if (message.userId === viewer.user.id) deliver(once(describe(ctx, message, viewer.sessionId, claims)));
   });
   const finish = (): Promise<IteratorResult<SessionEventView>> => {
     done = true;
@@ -81,5 +91,20 @@ async function describe(
     return state.viewer ? { ...base, sessionId: null, current: false } : { ...base, sessionId: ownSessionId, current: true };
   } catch {
     return { ...base, sessionId: null, current: false };
+  }
+}
+
+async function revokedSinceResync(
+  ctx: GraphQLContext,
+  at: Date,
+  ownSessionId: string,
+  claims: GraphQLContext["claims"],
+): Promise<SessionEventView | null> {
+  if (!claims) return null;
+  try {
+    const state = await ctx.services.auth.viewers.recheck(claims);
+    return state.viewer || state.reason !== "SESSION_REVOKED" ? null : { type: "SESSION_REVOKED", sessionId: ownSessionId, current: true, at };
+  } catch {
+    return null;
   }
 }
