@@ -177,9 +177,10 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     },
     async close(graceMs = 5_000) {
       accepting = false;
-      enforcer.stop();
       const deadline = Date.now() + graceMs;
       while ([...open].some((c) => c.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // Stopped only now: a revocation during the drain still closes its socket with 4403.
+      enforcer.stop();
       for (const connection of open) connection.close(WS_CLOSE.GOING_AWAY, "Server is shutting down");
     },
   };
