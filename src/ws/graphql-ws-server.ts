@@ -27,7 +27,7 @@ export interface GraphqlWsOptions {
   /** The HTTP transport's formatter: one mapping from errors to what clients see. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   /** Keys a client address by network (IPv6 /prefix), as the rate limits do. */
-  networkKey(ip: string): string;
+  networkKey(ip: string | null): string;
   timings?: EnforcerTimings;
 }
 
@@ -122,7 +122,7 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       open.delete(connection);
       enforcer.untrack(connection);
       if (connection.claims) perUser.remove(connection.claims.sub);
-      if (connection.client.ip) perNetwork.remove(options.networkKey(connection.client.ip));
+      perNetwork.remove(options.networkKey(connection.client.ip));
     },
   });
 
@@ -169,7 +169,8 @@ export function createGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     handle(socket, client) {
       const connection = newConnection(socket, client, limits, clock);
       if (!accepting) return closeOnce(socket, WS_CLOSE.GOING_AWAY, "Server is shutting down");
-      if (client.ip && !perNetwork.tryAdd(options.networkKey(client.ip))) {
+      // A socket without a known address shares one "unknown" budget rather than escaping the cap.
+      if (!perNetwork.tryAdd(options.networkKey(client.ip))) {
         return closeOnce(socket, WS_CLOSE.TOO_MANY_CONNECTIONS, "TOO_MANY_CONNECTIONS");
       }
       open.add(connection);
