@@ -1,4 +1,4 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerOptions } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
@@ -17,8 +17,13 @@ export interface ApolloOptions {
 }
 
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>(apolloConfig(options));
+}
+
+/** The server's Apollo configuration, exported so the benchmark measures exactly this one. */
+export function apolloConfig(options: ApolloOptions): ApolloServerOptions<GraphQLContext> {
   const limits = createQueryLimits({ hideSuggestions: !options.development });
-  return new ApolloServer<GraphQLContext>({
+  return {
     schema: options.schema,
     introspection: options.introspection,
     // CSRF: rejects simple (form-like) requests that a browser would send cross-site without a preflight.
@@ -51,5 +56,5 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
         : ApolloServerPluginLandingPageDisabled(),
     ],
-  });
+  };
 }

@@ -13,7 +13,7 @@ import {
 import type { SubscribePayload } from "graphql-ws";
 import type { Role } from "../auth";
 import {
-  authorizeOperation,
+  checkRequirements,
   type GraphQLContext,
   operationRequirements,
   PreExecutionError,
@@ -56,13 +56,14 @@ export function admitOperation(
   const variableValues = payload.variables ?? undefined;
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
   if (coercion.errors) return coercion.errors.map((error) => withCode(error, "BAD_USER_INPUT"));
+  // One walk: the same requirements decide now and, kept as `role`, for the life of a subscription.
+  const requirements = operationRequirements(schema, document, payload.operationName, variableValues);
   try {
-    const denial = authorizeOperation({ schema, document, operationName: payload.operationName, variableValues, viewer: context });
+    const denial = checkRequirements(requirements, context);
     if (denial) return [new PreExecutionError(denial)];
   } catch (infrastructure) {
     return [new PreExecutionError(infrastructure)];
   }
-  const requirements = operationRequirements(schema, document, payload.operationName, variableValues);
   return {
     args: { schema, document, operationName: payload.operationName ?? null, variableValues: variableValues ?? null, contextValue: context },
     role: requirements.role,
