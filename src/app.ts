@@ -45,6 +45,24 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
       websocket: createWebSocketTransport(core, schema, config),
+      discovery: {
+        keys: core.auth.keys,
+        issuer: config.jwt.issuer,
+        publicUrl: config.publicUrl,
+        jwksMaxAgeSeconds: config.jwt.jwksMaxAgeSeconds,
+        introspection: config.serviceCredentials.length > 0,
+      },
+      ...(config.serviceCredentials.length > 0
+        ? {
+            tokenStatus: {
+              viewers: core.auth.viewers,
+              credentials: config.serviceCredentials,
+              issuer: config.jwt.issuer,
+              audience: config.jwt.audience,
+              isOutage: (error: unknown) => toServiceUnavailable(error) !== null,
+            },
+          }
+        : {}),
     });
     core.startJobs();
     return {

@@ -7,9 +7,6 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  if (config.jwt.secretSource !== "env") {
-    app.logger.warn({ path: config.jwt.secretPath }, "JWT_SECRET not set: using a generated development secret stored on disk");
-  }
   const url = await app.listen();
   app.logger.info({ url: `${url}/graphql`, database: app.db.kind }, "auth server ready");
 

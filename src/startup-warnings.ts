@@ -12,4 +12,30 @@ export const TRUST_PROXY_TRUE_WARNING =
  */
 export function warnAboutRiskySettings(config: Readonly<Config>, logger: Logger): void {
   if (config.trustProxy === true) logger.warn({ trustProxy: true }, TRUST_PROXY_TRUE_WARNING);
+  warnAboutSigning(config, logger);
+}
+
+export const IMPLICIT_HS256_NOTICE =
+  "JWT_SECRET is set and JWT_ALGORITHM is not: access tokens stay HS256, which other services can verify only with the " +
+  "secret that also mints them. Set JWT_ALGORITHM=ES256 to publish verification keys at /.well-known/jwks.json " +
+  "(clients refresh once), or JWT_ALGORITHM=HS256 to keep HS256 and silence this notice";
+
+function warnAboutSigning(config: Readonly<Config>, logger: Logger): void {
+  const signing = config.jwt.signing;
+  if (signing.algorithm === "HS256") {
+    if (signing.implicit) logger.info({ algorithm: "HS256" }, IMPLICIT_HS256_NOTICE);
+    if (signing.secretSource !== "env") {
+      logger.warn({ path: signing.secretPath }, "JWT_SECRET not set: using a generated development secret stored on disk");
+    }
+    return;
+  }
+  if (signing.unusedJwtSecret) {
+    logger.warn({ algorithm: signing.algorithm }, `JWT_SECRET is set but unused: JWT_ALGORITHM is ${signing.algorithm}; HS256 tokens are no longer accepted`);
+  }
+  if (signing.keySource === "database" && signing.keyEncryptionKeySource !== "env") {
+    logger.warn({ path: signing.keyEncryptionKeyPath }, "KEY_ENCRYPTION_KEY not set: signing keys are sealed with a generated development key stored on disk");
+  }
+  if (config.nodeEnv === "production" && config.publicUrl === null) {
+    logger.warn({}, "PUBLIC_URL not set: discovery documents name the listening address; set PUBLIC_URL to the URL other services use");
+  }
 }

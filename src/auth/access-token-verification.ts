@@ -28,6 +28,8 @@ export interface AccessTokenClaims {
   exp: number;
   /** The session's credential version at issue: a password change retires every earlier token. */
   cv: number;
+  /** The key that signed it (from the header; null for HS256 tokens minted before kids existed). */
+  kid: string | null;
 }
 
 /** A key a token may be checked with; `kid` null only for HS256 tokens minted before kids existed. */
@@ -90,7 +92,7 @@ export function verifyAccessToken(
     throw unauthenticated(error instanceof jwt.TokenExpiredError ? "TOKEN_EXPIRED" : "TOKEN_INVALID");
   }
   assertHeader(decoded.header as unknown as Record<string, unknown>, key);
-  const claims = parseClaims(decoded.payload);
+  const claims = parseClaims(decoded.payload, key.kid);
   assertIssuedByPolicy(claims, policy, nowSeconds);
   return claims;
 }
@@ -118,7 +120,7 @@ function assertIssuedByPolicy(claims: AccessTokenClaims, policy: ClaimsPolicy, n
 }
 
 /** jsonwebtoken checks signature and registered claims; shape and presence are ours to enforce. */
-function parseClaims(payload: unknown): AccessTokenClaims {
+function parseClaims(payload: unknown, kid: string | null): AccessTokenClaims {
   if (typeof payload !== "object" || payload === null) throw unauthenticated("TOKEN_INVALID");
   const p = payload as Record<string, unknown>;
   const strings = [p.sub, p.sid, p.jti].every((v) => typeof v === "string" && v.length > 0);
@@ -136,5 +138,6 @@ function parseClaims(payload: unknown): AccessTokenClaims {
     iat: p.iat as number,
     exp: p.exp as number,
     cv: cv as number,
+    kid,
   };
 }

@@ -24,6 +24,8 @@ import type { SecurityEventBus, SecurityEventSource } from "./security-events";
 import { applyToSessionCache, SecurityNotifier } from "./security-notifier";
 import { SessionService } from "./session-service";
 import { SessionStateCache } from "./session-state-cache";
+import { createSigningKeys, type SigningKeySettings } from "./create-signing-keys";
+import type { SigningKeys } from "./signing-keys";
 import { TokenIssuer } from "./token-issuer";
 import { UserAdminService } from "./user-admin-service";
 import { ViewerResolver } from "./viewer-resolver";
@@ -42,6 +44,9 @@ export interface AuthOptions {
   newId: () => string;
   logger: AuthLogger;
   accessToken: AccessTokenSettings;
+  /** Where signing keys come from; JWKS_MAX_AGE paces their rotation. */
+  signingKeys: SigningKeySettings;
+  jwksMaxAgeMs: number;
   policy: SessionPolicy;
   /** The limiter's budgets (for audit windows) and how client addresses become keys. */
   rateLimits: GuardSettings & { policy: RateLimitPolicy };
@@ -71,12 +76,20 @@ export interface Auth {
   viewers: ViewerResolver;
   /** Security events of every instance, after this instance's session cache has applied them. */
   events: SecurityEventSource;
+  /** Signing keys: JWKS, rotation, revocation. `keys.start()` must run before tokens are issued. */
+  keys: SigningKeys;
   maintenance: AuthMaintenance;
 }
 
 export function createAuth(options: AuthOptions): Auth {
-  const { sessionCacheTtlMs, accessToken, rateLimits, retentionPolicy, breachCheck, events: bus, ...rest } = options;
+  const { sessionCacheTtlMs, accessToken, signingKeys, jwksMaxAgeMs, rateLimits, retentionPolicy, breachCheck, events: bus, ...rest } = options;
   const auditor = new Auditor(rest);
+  const lifetimes = {
+    jwksMaxAgeMs,
+    accessTokenTtlMs: accessToken.ttlSeconds * 1000,
+    clockToleranceMs: accessToken.clockToleranceSeconds * 1000,
+  };
+  const { keys, ring } = createSigningKeys(signingKeys, lifetimes, { clock: options.clock, logger: options.logger, auditor, bus });
   const refusals = new RateLimitAudit(rest, rateLimits.policy);
   const cache = new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs);
   // First subscriber: every other listener runs after the cache has dropped what went stale.
@@ -87,7 +100,7 @@ export function createAuth(options: AuthOptions): Auth {
     refusals,
     guard: new AttemptGuard({ ...rest, refusals }, { ipv6PrefixLength: rateLimits.ipv6PrefixLength }),
     passwordPolicy: new PasswordPolicy(breachCheck ?? null),
-    accessTokens: new AccessTokenService(accessToken, options.clock, options.newId),
+    accessTokens: new AccessTokenService(accessToken, ring, options.clock, options.newId),
     cache,
     bus,
     notify: new SecurityNotifier({ cache, bus, clock: options.clock, logger: options.logger }),
@@ -102,6 +115,7 @@ export function createAuth(options: AuthOptions): Auth {
     admin: new UserAdminService(deps),
     viewers,
     events: { subscribe: (listener) => bus.subscribe(listener) },
+    keys,
     maintenance: { flushAudit: () => refusals.flush(), retention: new RetentionService(deps, retentionPolicy) },
   };
 }

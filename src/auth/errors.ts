@@ -39,8 +39,19 @@ export const FORBIDDEN_REASONS = [
 ] as const;
 export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
 
+/** Why a signing-key operation (rotate, revoke) was refused (BAD_USER_INPUT). */
+export const SIGNING_KEY_REASONS = [
+  /** The NEXT key has not been published for JWKS_MAX_AGE yet; `retryAfter` says when it will have been. */
+  "ROTATION_TOO_EARLY",
+  /** Keys come from JWT_SECRET or JWT_PRIVATE_KEY_FILE: rotate them where they are kept. */
+  "KEYS_NOT_MANAGED",
+  /** No signing key has this kid. */
+  "UNKNOWN_KEY",
+] as const;
+export type SigningKeyReason = (typeof SIGNING_KEY_REASONS)[number];
+
 /** `extensions.reason`: a closed set, like the codes. */
-export type AuthErrorReason = UnauthenticatedReason | RefreshTokenReason | ForbiddenReason;
+export type AuthErrorReason = UnauthenticatedReason | RefreshTokenReason | ForbiddenReason | SigningKeyReason;
 
 export function isUnauthenticatedReason(reason: unknown): reason is UnauthenticatedReason {
   return UNAUTHENTICATED_REASONS.some((r) => r === reason);
@@ -96,6 +107,16 @@ export function ambiguousRefreshCookie(): AuthError {
     "The request carried more than one refresh-token cookie, so none was used and all were cleared; sign in again.",
     { reason: "AMBIGUOUS_COOKIE" },
   );
+}
+
+const SIGNING_KEY_MESSAGES: Record<SigningKeyReason, string> = {
+  ROTATION_TOO_EARLY: "The next signing key has not been published long enough for every verifier to know it; try again later.",
+  KEYS_NOT_MANAGED: "Signing keys come from JWT_SECRET or JWT_PRIVATE_KEY_FILE on this server; rotate them where they are kept.",
+  UNKNOWN_KEY: "No signing key has this kid.",
+};
+
+export function signingKeyRefused(reason: SigningKeyReason, retryAfter?: number): AuthError {
+  return new AuthError("BAD_USER_INPUT", SIGNING_KEY_MESSAGES[reason], { reason, ...(retryAfter !== undefined ? { retryAfter } : {}) });
 }
 
 export function serviceUnavailable(): AuthError {

@@ -1,5 +1,18 @@
-export { ACCESS_TOKEN_ALGORITHMS, ACCESS_TOKEN_TYPE, AccessTokenService } from "./access-tokens";
-export type { AccessTokenAlgorithm, AccessTokenClaims, AccessTokenSettings } from "./access-tokens";
+export { AccessTokenService } from "./access-tokens";
+export type { AccessTokenClaims, AccessTokenSettings } from "./access-tokens";
+export { ACCESS_TOKEN_TYPE, readTokenHeader, SIGNING_ALGORITHMS, verifyAccessToken } from "./access-token-verification";
+export type { ClaimsPolicy, SigningAlgorithm, VerificationKey } from "./access-token-verification";
+export { keyReloadIntervalMs, keyTiming } from "./create-signing-keys";
+export type { KeyLifetimes, SigningKeySettings } from "./create-signing-keys";
+export { KeyCipher } from "./key-cipher";
+export { algorithmOfKey, generateSigningKey, jwkThumbprint, publicJwkOf } from "./key-material";
+export type { AsymmetricAlgorithm, PublicJwk, SigningKeyPair } from "./key-material";
+export { KeyRing } from "./key-ring";
+export type { JwksDocument, KeyRingSnapshot, Signer } from "./key-ring";
+export { SIGNING_KEY_STATES } from "./signing-key-records";
+export type { KeyChange, KeyTransition, SigningKeyRecord, SigningKeyState, SigningKeyStore } from "./signing-key-records";
+export type { KeyActor, SigningKeys, SigningKeyView } from "./signing-keys";
+export { fileKeySnapshot, secretKeySnapshot } from "./static-keys";
 export type { CredentialsInput } from "./account-service";
 export { Argon2Hasher, OWASP_ARGON2_PARAMS } from "./argon2-hasher";
 export type { Argon2Params } from "./argon2-hasher";
@@ -19,10 +32,12 @@ export {
   lastAdmin,
   REFRESH_TOKEN_REASONS,
   serviceUnavailable,
+  SIGNING_KEY_REASONS,
+  signingKeyRefused,
   UNAUTHENTICATED_REASONS,
   unauthenticated,
 } from "./errors";
-export type { AuthErrorCode, AuthErrorReason, ForbiddenReason, RefreshTokenReason, UnauthenticatedReason } from "./errors";
+export type { AuthErrorCode, AuthErrorReason, ForbiddenReason, RefreshTokenReason, SigningKeyReason, UnauthenticatedReason } from "./errors";
 export { isUuid } from "./ids";
 export type * from "./ports";
 export { RATE_BUCKETS } from "./ports";
@@ -39,6 +54,7 @@ export type {
   SecurityEventSource,
   SecurityEventType,
   SecurityMessage,
+  SigningKeysChanged,
 } from "./security-events";
 export { isSessionLive } from "./session-liveness";
 export type { RetentionPolicy, RetentionReport } from "./retention-service";

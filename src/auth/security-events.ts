@@ -31,7 +31,16 @@ export interface ResyncSignal {
   at: Date;
 }
 
-export type SecurityMessage = SecurityEvent | ResyncSignal;
+/**
+ * Signing keys were created, rotated, revoked or retired: every instance re-reads the key set (a
+ * revoked key stops verifying everywhere at once, not at the next periodic reload).
+ */
+export interface SigningKeysChanged {
+  type: "SIGNING_KEYS_CHANGED";
+  at: Date;
+}
+
+export type SecurityMessage = SecurityEvent | ResyncSignal | SigningKeysChanged;
 export type SecurityEventListener = (message: SecurityMessage) => void;
 
 /** What the transports (websocket subscriptions) see: `auth.events`. */
@@ -50,7 +59,7 @@ export interface SecurityEventSource {
  * best-effort; it never throws and never blocks on the network.
  */
 export interface SecurityEventBus extends SecurityEventSource {
-  publish(event: SecurityEvent): void;
+  publish(event: SecurityEvent | SigningKeysChanged): void;
 }
 
 export function isSecurityEventType(value: unknown): value is SecurityEventType {

@@ -44,6 +44,7 @@ export class SecurityNotifier {
 
 /** Drops what a message makes stale: one session, every session of a user, or everything (RESYNC). */
 export function applyToSessionCache(cache: SessionStateCache, message: SecurityMessage): void {
+  if (message.type === "SIGNING_KEYS_CHANGED") return;
   if (message.type === "RESYNC") cache.clear();
   else if (message.sessionId === null) cache.invalidateUser(message.userId);
   else cache.invalidateSession(message.sessionId);

@@ -69,6 +69,10 @@ export const AUDIT_EVENT_TYPES = [
   "password_changed",
   "role_changed",
   "rate_limited",
+  "signing_key_created",
+  "signing_key_rotated",
+  "signing_key_revoked",
+  "signing_key_retired",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

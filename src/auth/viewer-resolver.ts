@@ -54,6 +54,8 @@ export class ViewerResolver {
    * caller's to check against its own clock.
    */
   recheck(claims: AccessTokenClaims): Promise<AuthState> {
+    // The key that signed it may have been revoked since: its tokens are refused from that moment.
+    if (!this.deps.accessTokens.keyTrusted(claims)) return Promise.resolve({ viewer: null, reason: "TOKEN_INVALID" });
     return this.liveViewer(claims);
   }
 

@@ -1,11 +1,12 @@
-import { createSecretKey, KeyObject } from "node:crypto";
+import { KeyObject } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { type BreachCheckConfig, readBreachCheck } from "./breach-check";
 import { ConfigError } from "./config-error";
 import type { HttpTimeouts } from "../http";
 import type { RateLimitPolicy } from "../limits";
 import { readHttpTimeouts } from "./http-timeouts";
-import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
+import { readSigning, type SigningConfig } from "./signing";
+import { readPublicUrl, readServiceCredentials, type ServiceCredential } from "./service-credentials";
 import { readIpv6PrefixLength, readRateLimits } from "./rate-limits";
 import { readTrustProxy } from "./trust-proxy";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
@@ -21,7 +22,18 @@ export interface Config {
   host: string;
   databaseUrl: string;
   migrateOnStart: boolean;
-  jwt: { key: KeyObject; secretSource: SecretResolution["source"]; secretPath?: string; issuer: string; audience: string };
+  jwt: {
+    /** How access tokens are signed and where the keys come from. */
+    signing: SigningConfig;
+    issuer: string;
+    audience: string;
+    /** JWKS_MAX_AGE: how long verifiers may cache the key set; also the wait before a new key signs. */
+    jwksMaxAgeSeconds: number;
+  };
+  /** Where other services reach this server; null derives it from the listening address. */
+  publicUrl: string | null;
+  /** Services allowed to ask /introspect about a token; empty disables the endpoint. */
+  serviceCredentials: readonly ServiceCredential[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -62,7 +74,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const nodeEnv = readEnum(env, "NODE_ENV", NODE_ENVS, "development");
   const production = nodeEnv === "production";
   const databaseUrl = loadDatabaseUrl(env);
-  const secret = resolveJwtSecret(env.JWT_SECRET, production, secretPathFor(databaseUrl));
+  const publicUrl = readPublicUrl(env);
   const accessTokenTtlSeconds = readDuration(env, "ACCESS_TOKEN_TTL", "15m", 1, DAY);
   const sessionMaxAgeSeconds = readDuration(env, "SESSION_MAX_AGE", "90d", 60, 3650 * DAY);
   const config: Config = {
@@ -72,12 +84,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl,
     migrateOnStart: readBool(env, "MIGRATE_ON_START", true),
     jwt: {
-      key: createSecretKey(secret.secret),
-      secretSource: secret.source,
-      ...(secret.path ? { secretPath: secret.path } : {}),
-      issuer: readString(env, "JWT_ISSUER", "graphql-auth-server"),
+      signing: readSigning(env, production, generatedSecretsDir(databaseUrl)),
+      // With PUBLIC_URL the issuer is that URL, as OpenID discovery expects; set JWT_ISSUER to keep an older value.
+      issuer: readString(env, "JWT_ISSUER", publicUrl ?? "graphql-auth-server"),
       audience: readString(env, "JWT_AUDIENCE", "graphql-auth-server"),
+      jwksMaxAgeSeconds: readDuration(env, "JWKS_MAX_AGE", "600", 1, DAY),
     },
+    publicUrl,
+    serviceCredentials: readServiceCredentials(env),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds: readDuration(env, "REFRESH_TOKEN_TTL", "14d", 60, 3650 * DAY),
     sessionMaxAgeSeconds,
@@ -131,11 +145,10 @@ function assertDatabaseUrl(url: string): void {
   );
 }
 
-/** The generated development secret lives beside the embedded database's directory. */
-function secretPathFor(databaseUrl: string): string {
+/** Generated development secrets live beside the embedded database's directory. */
+function generatedSecretsDir(databaseUrl: string): string {
   const pgliteDir = /^pglite:(.+)$/.exec(databaseUrl)?.[1];
-  const base = pgliteDir && pgliteDir !== "memory" ? dirname(resolve(pgliteDir)) : resolve(".data");
-  return join(base, "jwt-secret");
+  return pgliteDir && pgliteDir !== "memory" ? dirname(resolve(pgliteDir)) : resolve(".data");
 }
 
 function readRedisUrl(env: Env): string | null {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Auth } from "../auth";
+import { type Auth, keyReloadIntervalMs } from "../auth";
 import type { Config } from "../config";
 import { type BackgroundJobs, startBackgroundJobs } from "./background-jobs";
 
@@ -14,6 +14,9 @@ export function startCoreJobs(auth: Auth, config: Readonly<Config>, logger: Logg
   return startBackgroundJobs(
     [
       { name: "rate-limit audit flush", everyMs: AUDIT_FLUSH_MS, run: () => auth.maintenance.flushAudit() },
+      // Re-reads the keys (bounding how stale this instance's view can be), retires PREVIOUS keys,
+      // rotates on SIGNING_KEY_ROTATION.
+      { name: "signing keys", everyMs: keyReloadIntervalMs(config.jwt.jwksMaxAgeSeconds * 1000), run: () => auth.keys.maintain() },
       {
         name: "retention",
         everyMs: retentionEveryMs,

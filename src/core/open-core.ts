@@ -1,6 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { Argon2Hasher, type Auth, type Clock, createAuth, systemClock } from "../auth";
+import {
+  Argon2Hasher,
+  type Auth,
+  type Clock,
+  createAuth,
+  fileKeySnapshot,
+  secretKeySnapshot,
+  type SigningKeySettings,
+  type SigningKeyStore,
+  systemClock,
+} from "../auth";
 import { HibpBreachCheck } from "../breach";
 import type { Config } from "../config";
 import { createStores, type Database, openDatabase } from "../db";
@@ -43,8 +53,9 @@ export interface Core {
 export async function openCore(config: Readonly<Config>, modules: readonly Module[], overrides: CoreOverrides = {}): Promise<Core> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  warnAboutRiskySettings(config, logger);
   const db = await openDatabase(config.databaseUrl);
+  // After the database is ours: a second process refused for a locked directory says only that.
+  warnAboutRiskySettings(config, logger);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger, clock });
   const runtimes: ModuleRuntime[] = [];
@@ -57,9 +68,11 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   try {
     if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) await migrateCoreDatabase(db, modules, logger);
+    const { signingKeys: keyStore, ...stores } = createStores(db);
     const auth = createAuth({
-      ...createStores(db),
+      ...stores,
       ...authSettings(config, logger),
+      signingKeys: signingKeySettings(config, keyStore),
       limiter: limits.limiter,
       events: events.bus,
       clock,
@@ -67,6 +80,7 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       newId: randomUUID,
       logger,
     });
+    await auth.keys.start();
     await bootstrapAdmin(config, auth, logger);
     const moduleCore: ModuleCore = { auth, clock, logger, newId: randomUUID, db: { kind: db.kind, adapter: db.adapter } };
     const services = await setUpModules(modules, moduleCore, runtimes);
@@ -133,9 +147,8 @@ function authSettings(config: Readonly<Config>, logger: Logger) {
       batchSize: RETENTION_BATCH_SIZE,
       maxBatchesPerRun: RETENTION_MAX_BATCHES,
     },
+    jwksMaxAgeMs: config.jwt.jwksMaxAgeSeconds * 1000,
     accessToken: {
-      key: config.jwt.key,
-      algorithm: "HS256" as const,
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ttlSeconds: config.accessTokenTtlSeconds,
@@ -147,5 +160,18 @@ function authSettings(config: Readonly<Config>, logger: Logger) {
       reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
     },
     sessionCacheTtlMs: config.sessionCacheTtlMs,
+  };
+}
+
+function signingKeySettings(config: Readonly<Config>, store: SigningKeyStore): SigningKeySettings {
+  const signing = config.jwt.signing;
+  if (signing.algorithm === "HS256") return { kind: "fixed", snapshot: secretKeySnapshot(signing.key) };
+  if (signing.keySource === "file") return { kind: "fixed", snapshot: fileKeySnapshot(signing.privateKey) };
+  return {
+    kind: "managed",
+    algorithm: signing.algorithm,
+    store,
+    keyEncryptionKey: signing.keyEncryptionKey,
+    rotationMs: signing.rotationSeconds === null ? null : signing.rotationSeconds * 1000,
   };
 }

@@ -1,8 +1,10 @@
 /** Public surface of the database layer: the composition root opens, migrates and builds stores. */
 import type { AuditLog, RetentionStore, SessionStore, UserStore } from "../auth/ports";
+import type { SigningKeyStore } from "../auth/signing-key-records";
 import type { Database } from "./database";
 import { PrismaAuditLog } from "./prisma-audit-log";
 import { PrismaSessionStore } from "./prisma-session-store";
+import { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 import { PrismaUserStore } from "./prisma-user-store";
 import { sqlRetentionStore } from "./retention-store";
 
@@ -13,6 +15,7 @@ export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-ca
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
+export { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 export { PrismaUserStore } from "./prisma-user-store";
 export { sqlRetentionStore } from "./retention-store";
 export { isDatabaseUnavailable, toServiceUnavailable } from "./service-unavailable";
@@ -22,6 +25,7 @@ export interface Stores {
   sessions: SessionStore;
   audit: AuditLog;
   retention: RetentionStore;
+  signingKeys: SigningKeyStore;
 }
 
 export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
@@ -30,5 +34,6 @@ export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
     sessions: new PrismaSessionStore(db.prisma),
     audit: new PrismaAuditLog(db.prisma),
     retention: sqlRetentionStore(db),
+    signingKeys: new PrismaSigningKeyStore(db.prisma),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type AuthLogger, type Clock, type SecurityEvent, type SecurityEventBus, type SecurityEventListener, systemClock } from "../auth";
+import { type AuthLogger, type Clock, type SecurityEvent, type SecurityEventBus, type SecurityEventListener, type SigningKeysChanged, systemClock } from "../auth";
 import { LocalBus } from "./local-bus";
 import type { EventTransport } from "./transport";
 import { decodeEvent, encodeEvent } from "./wire";
@@ -26,7 +26,7 @@ export class FanoutBus implements SecurityEventBus {
     });
   }
 
-  publish(event: SecurityEvent): void {
+  publish(event: SecurityEvent | SigningKeysChanged): void {
     this.local.deliver(event);
     this.transport?.send(encodeEvent(event, this.origin));
   }

@@ -1,11 +1,14 @@
-import { isSecurityEventType, type SecurityEvent } from "../auth";
+import { isSecurityEventType, type SecurityEvent, type SigningKeysChanged } from "../auth";
+
+type Published = SecurityEvent | SigningKeysChanged;
 
 /** What travels between instances; small and fixed-size, far under NOTIFY's 8000-byte limit. */
 interface WireMessage {
   v: typeof WIRE_VERSION;
   /** The publishing process, so it can skip its own echo (it delivered locally already). */
   origin: string;
-  type: SecurityEvent["type"];
+  type: Published["type"];
+  /** Empty for SIGNING_KEYS_CHANGED, which concerns no account. */
   userId: string;
   sessionId: string | null;
   at: number;
@@ -17,18 +20,12 @@ const MAX_ID_LENGTH = 64;
 
 export interface ReceivedEvent {
   origin: string;
-  event: SecurityEvent;
+  event: Published;
 }
 
-export function encodeEvent(event: SecurityEvent, origin: string): string {
-  const message: WireMessage = {
-    v: WIRE_VERSION,
-    origin,
-    type: event.type,
-    userId: event.userId,
-    sessionId: event.sessionId,
-    at: event.at.getTime(),
-  };
+export function encodeEvent(event: Published, origin: string): string {
+  const account = event.type === "SIGNING_KEYS_CHANGED" ? { userId: "", sessionId: null } : { userId: event.userId, sessionId: event.sessionId };
+  const message: WireMessage = { v: WIRE_VERSION, origin, type: event.type, ...account, at: event.at.getTime() };
   return JSON.stringify(message);
 }
 
@@ -42,7 +39,11 @@ export function decodeEvent(payload: string): ReceivedEvent | null {
   }
   if (typeof parsed !== "object" || parsed === null) return null;
   const { v, origin, type, userId, sessionId, at } = parsed as Partial<Record<keyof WireMessage, unknown>>;
-  if (v !== WIRE_VERSION || !isId(origin) || !isSecurityEventType(type) || !isId(userId)) return null;
+  if (v !== WIRE_VERSION || !isId(origin)) return null;
+  if (type === "SIGNING_KEYS_CHANGED") {
+    return typeof at === "number" && Number.isFinite(at) ? { origin, event: { type, at: new Date(at) } } : null;
+  }
+  if (!isSecurityEventType(type) || !isId(userId)) return null;
   if (!(sessionId === null || isId(sessionId)) || typeof at !== "number" || !Number.isFinite(at)) return null;
   return { origin, event: { type, userId, sessionId, at: new Date(at) } };
 }

@@ -2,3 +2,4 @@ export { createHttpServer, GRAPHQL_PATH, MAX_BODY_BYTES } from "./server";
 export type { HttpServerOptions, WebSocketTransport } from "./server";
 export type { Readiness } from "./health-routes";
 export type { HttpTimeouts } from "./timeouts";
+export { INTROSPECTION_PATH, JWKS_PATH, OPENID_CONFIGURATION_PATH } from "./discovery-routes";

@@ -11,7 +11,9 @@ import { clientInfo } from "./client-info";
 import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
+import { type DiscoveryOptions, registerDiscoveryRoutes } from "./discovery-routes";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
+import { type IntrospectionOptions, registerIntrospectionRoute } from "./introspection-route";
 import { forbidCaching } from "./no-store";
 import { notFoundWithoutQuery } from "./not-found";
 import { refreshTokenTransport } from "./refresh-cookie";
@@ -33,6 +35,10 @@ export interface HttpServerOptions {
   translateError?: (error: unknown) => AuthError | null;
   /** GraphQL over websockets on the same path (GET with `Upgrade: websocket`). */
   websocket?: WebSocketTransport;
+  /** /.well-known/jwks.json and /.well-known/openid-configuration. */
+  discovery?: Omit<DiscoveryOptions, "baseUrl"> & { publicUrl: string | null };
+  /** POST /introspect (token status); absent when no service may call it. */
+  tokenStatus?: IntrospectionOptions;
 }
 
 /** What the HTTP server needs of the websocket transport; it knows nothing else of it. */
@@ -75,6 +81,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   await app.register(fastifyCookie);
   await registerCors(app, options.corsOrigins);
   registerHealthRoutes(app, options.readiness);
+  if (options.discovery) registerDiscoveryRoutes(app, { ...options.discovery, baseUrl: () => options.discovery?.publicUrl ?? listeningUrl(app) });
+  if (options.tokenStatus) await registerIntrospectionRoute(app, options.tokenStatus);
 
   const apollo = createApollo({
     schema: options.schema,
@@ -111,4 +119,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   app.route({ method: ["POST", "OPTIONS"], url: GRAPHQL_PATH, handler: graphql });
   return app;
+}
+
+/** The listening address as a URL, for discovery documents when PUBLIC_URL is unset. */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === "string") return "http://localhost";
+  const host = address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 }

@@ -25,6 +25,7 @@ export class SessionEnforcer {
   private readonly byUser = new Map<string, Set<WsConnection>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeKeys: () => void;
   /** Security messages received so far: `catchUp` tells by it whether one arrived during an await. */
   private received = 0;
 
@@ -34,6 +35,8 @@ export class SessionEnforcer {
     private readonly timings: EnforcerTimings = DEFAULT_ENFORCER_TIMINGS,
   ) {
     this.unsubscribe = auth.events.subscribe((message) => this.onMessage(message));
+    // A revoked (or retired) signing key: sockets signed in with its tokens close 4401 TOKEN_INVALID.
+    this.unsubscribeKeys = auth.keys.onKeyDropped(() => this.recheckAll());
     this.timers.push(setInterval(() => this.closeExpired(), timings.expiryCheckMs).unref());
     this.timers.push(setInterval(() => this.recheckAll(), timings.recheckMs).unref());
   }
@@ -93,11 +96,14 @@ export class SessionEnforcer {
 
   stop(): void {
     this.unsubscribe();
+    this.unsubscribeKeys();
     for (const timer of this.timers) clearInterval(timer);
   }
 
   private onMessage(message: SecurityMessage): void {
     this.received += 1;
+    // A key change is acted on once the key ring has reloaded (see the ring's own listener).
+    if (message.type === "SIGNING_KEYS_CHANGED") return;
     if (message.type === "RESYNC") {
       this.recheckAll();
       return;

@@ -1,13 +1,15 @@
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { AccessTokenService, fixedClock } from "../../src/auth";
-import { T0, TEST_SECRET, testAccessTokenSettings } from "../support/auth-fixture";
+import { AccessTokenService, fixedClock, KeyRing, secretKeySnapshot } from "../../src/auth";
+import { T0, TEST_KEY, TEST_SECRET, testAccessTokenSettings } from "../support/auth-fixture";
 
 const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222", credentialVersion: 3 };
 
 function service(clock = fixedClock(T0), overrides = {}) {
   let n = 0;
-  return new AccessTokenService(testAccessTokenSettings(overrides), clock, () => `jti-${++n}`);
+  const ring = new KeyRing();
+  ring.replace(secretKeySnapshot(TEST_KEY));
+  return new AccessTokenService(testAccessTokenSettings(overrides), ring, clock, () => `jti-${++n}`);
 }
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -31,7 +33,8 @@ describe("AccessTokenService", () => {
   it("issues a JWT with the pinned header and every required claim", () => {
     const { token, expiresAt } = service().issue(subject);
     const decoded = jwt.decode(token, { complete: true });
-    expect(decoded?.header).toEqual({ alg: "HS256", typ: "at+jwt" });
+    expect(decoded?.header).toEqual({ alg: "HS256", typ: "at+jwt", kid: secretKeySnapshot(TEST_KEY).signer?.kid });
+    expect(decoded?.header.kid).toMatch(/^hs-[A-Za-z0-9_-]{22}$/);
     expect(decoded?.payload).toEqual({ ...valid, jti: "jti-1" });
     expect(expiresAt).toEqual(new Date(T0.getTime() + 900_000));
   });
@@ -40,6 +43,17 @@ describe("AccessTokenService", () => {
     const svc = service();
     const claims = svc.verify(svc.issue(subject).token);
     expect(claims).toMatchObject({ sub: subject.userId, sid: subject.sessionId, role: "USER", exp: now + 900, cv: 3 });
+  });
+
+  it("under HS256 still accepts a token without kid (issued before kids existed), and refuses any other kid", () => {
+    const svc = service();
+    expect(svc.verify(forge(valid)).kid).toBeNull();
+    const ownKid = secretKeySnapshot(TEST_KEY).signer?.kid;
+    expect(codeOf(() => svc.verify(forge(valid, { typ: "at+jwt", kid: ownKid })))).toBe("accepted");
+    expect(codeOf(() => svc.verify(forge(valid, { typ: "at+jwt", kid: "hs-another" })))).toBe("TOKEN_INVALID");
+    // A new secret is a new kid: a token of the old secret names a kid this server no longer holds.
+    const other = secretKeySnapshot(createSecretKey(Buffer.from("another-secret-that-is-also-32-bytes-long")));
+    expect(other.signer?.kid).not.toBe(ownKid);
   });
 
   it("reads a token without cv (issued before the claim existed) as version 0, and refuses a malformed cv", () => {
@@ -79,6 +93,9 @@ describe("AccessTokenService", () => {
     ["unknown role", () => forge({ ...valid, role: "ROOT" })],
     ["garbage", () => "not-a-jwt"],
     ["oversized", () => "a".repeat(5000)],
+    ["a jku header (sender-chosen key set)", () => forge(valid, { typ: "at+jwt", jku: "https://evil.example/jwks.json" })],
+    ["a jwk header (sender-chosen key)", () => forge(valid, { typ: "at+jwt", jwk: { kty: "oct", k: "AAAA" } })],
+    ["an x5u header", () => forge(valid, { typ: "at+jwt", x5u: "https://evil.example/cert.pem" })],
   ])("rejects %s as TOKEN_INVALID", (_name, make) => {
     expect(codeOf(() => service().verify(make()))).toBe("TOKEN_INVALID");
   });

@@ -13,7 +13,7 @@ function record(fx: Fixture) {
   const events: Array<Omit<SecurityEvent, "at"> & { committed: boolean }> = [];
   let passwordChanges = 0;
   fx.events.subscribe((message) => {
-    if (message.type === "RESYNC") return;
+    if (message.type === "RESYNC" || message.type === "SIGNING_KEYS_CHANGED") return;
     expect(message.at).toEqual(fx.clock.now());
     if (message.type === "PASSWORD_CHANGED") passwordChanges++;
     const { type, userId, sessionId } = message;

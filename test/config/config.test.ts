@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseDurationSeconds } from "../../src/config";
 
 const SECRET = "s".repeat(32);
+const KEK = Buffer.alloc(32, 7).toString("base64");
 const tmp = () => mkdtempSync(join(tmpdir(), "auth-config-"));
 
 function configError(env: Record<string, string>): ConfigError {
@@ -47,9 +49,12 @@ describe("loadConfig", () => {
       bootstrapAdmin: null,
       passwordPepper: null,
       introspection: true,
-      jwt: { secretSource: "env", issuer: "graphql-auth-server", audience: "graphql-auth-server" },
+      jwt: { signing: { algorithm: "HS256", secretSource: "env", implicit: true }, issuer: "graphql-auth-server", audience: "graphql-auth-server", jwksMaxAgeSeconds: 600 },
+      publicUrl: null,
+      serviceCredentials: [],
     });
-    expect(config.jwt.key.symmetricKeySize).toBe(32);
+    const signing = config.jwt.signing;
+    expect(signing.algorithm === "HS256" && signing.key.symmetricKeySize).toBe(32);
   });
 
   it("is frozen", () => {
@@ -71,7 +76,17 @@ describe("loadConfig", () => {
 
   it.each([
     [{ JWT_SECRET: "short" }, "JWT_SECRET", /too short.*openssl rand/],
-    [{ NODE_ENV: "production" }, "JWT_SECRET", /required in production/],
+    [{ NODE_ENV: "production", JWT_ALGORITHM: "HS256" }, "JWT_SECRET", /required in production/],
+    [{ NODE_ENV: "production" }, "KEY_ENCRYPTION_KEY", /required in production; set KEY_ENCRYPTION_KEY to 32 random bytes/],
+    [{ KEY_ENCRYPTION_KEY: "c2hvcnQ=" }, "KEY_ENCRYPTION_KEY", /exactly 32 bytes/],
+    [{ JWT_ALGORITHM: "HS512" }, "JWT_ALGORITHM", /expected one of ES256, RS256, HS256/],
+    [{ JWT_ALGORITHM: "HS256", JWT_PRIVATE_KEY_FILE: "/nonexistent" }, "JWT_PRIVATE_KEY_FILE", /is for ES256\/RS256/],
+    [{ JWT_PRIVATE_KEY_FILE: "/nonexistent/key.pem" }, "JWT_PRIVATE_KEY_FILE", /cannot read/],
+    [{ JWKS_MAX_AGE: "0", KEY_ENCRYPTION_KEY: KEK }, "JWKS_MAX_AGE", /between 1s/],
+    [{ PUBLIC_URL: "auth.example.com", KEY_ENCRYPTION_KEY: KEK }, "PUBLIC_URL", /not a base URL/],
+    [{ PUBLIC_URL: "https://auth.example.com/?x=1", KEY_ENCRYPTION_KEY: KEK }, "PUBLIC_URL", /not a base URL/],
+    [{ SERVICE_CREDENTIALS: "billing:short", KEY_ENCRYPTION_KEY: KEK }, "SERVICE_CREDENTIALS", /too short/],
+    [{ SERVICE_CREDENTIALS: "nocolon", KEY_ENCRYPTION_KEY: KEK }, "SERVICE_CREDENTIALS", /id:secret/],
     [{ JWT_SECRET: SECRET, PORT: "http" }, "PORT", /integer/],
     [{ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: "15 minutes" }, "ACCESS_TOKEN_TTL", /duration/],
     [{ JWT_SECRET: SECRET, REFRESH_REUSE_GRACE: "1h" }, "REFRESH_REUSE_GRACE", /between/],
@@ -122,16 +137,71 @@ describe("loadConfig", () => {
 
   it("in development generates a secret once, persists it beside the data directory, and reuses it", () => {
     const dir = tmp();
-    const env = { DATABASE_URL: `pglite:${join(dir, "pglite")}` };
-    const first = loadConfig(env);
-    expect(first.jwt.secretSource).toBe("generated");
+    const env = { DATABASE_URL: `pglite:${join(dir, "pglite")}`, JWT_ALGORITHM: "HS256" };
+    const first = loadConfig(env).jwt.signing;
     const path = join(dir, "jwt-secret");
-    expect(first.jwt.secretPath).toBe(path);
+    expect(first).toMatchObject({ algorithm: "HS256", secretSource: "generated", secretPath: path });
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const second = loadConfig(env);
-    expect(second.jwt.secretSource).toBe("file");
-    expect(second.jwt.key.export().equals(first.jwt.key.export())).toBe(true);
+    const second = loadConfig(env).jwt.signing;
+    expect(second).toMatchObject({ secretSource: "file" });
+    if (first.algorithm !== "HS256" || second.algorithm !== "HS256") throw new Error("expected HS256");
+    expect(second.key.export().equals(first.key.export())).toBe(true);
     expect(Buffer.from(readFileSync(path, "utf8").trim(), "base64url").length).toBeGreaterThanOrEqual(32);
+  });
+
+  describe("signing", () => {
+    it("defaults to ES256 with keys in the database when JWT_SECRET is unset, and keeps HS256 when it is set", () => {
+      expect(loadConfig({ KEY_ENCRYPTION_KEY: KEK }).jwt.signing).toMatchObject({
+        algorithm: "ES256",
+        keySource: "database",
+        keyEncryptionKeySource: "env",
+        rotationSeconds: null,
+        unusedJwtSecret: false,
+      });
+      expect(loadConfig({ JWT_SECRET: SECRET }).jwt.signing).toMatchObject({ algorithm: "HS256", implicit: true });
+      expect(loadConfig({ JWT_SECRET: SECRET, JWT_ALGORITHM: "HS256" }).jwt.signing).toMatchObject({ implicit: false });
+      expect(loadConfig({ JWT_SECRET: SECRET, JWT_ALGORITHM: "RS256", KEY_ENCRYPTION_KEY: KEK }).jwt.signing).toMatchObject({
+        algorithm: "RS256",
+        unusedJwtSecret: true,
+      });
+    });
+
+    it("accepts KEY_ENCRYPTION_KEY as base64, base64url or hex, and SIGNING_KEY_ROTATION as a duration", () => {
+      const bytes = Buffer.alloc(32, 0xfb);
+      for (const encoded of [bytes.toString("base64"), bytes.toString("base64url"), bytes.toString("hex")]) {
+        const signing = loadConfig({ KEY_ENCRYPTION_KEY: encoded, SIGNING_KEY_ROTATION: "90d" }).jwt.signing;
+        expect(signing).toMatchObject({ keySource: "database", rotationSeconds: 90 * 86400 });
+        expect(signing.algorithm !== "HS256" && signing.keySource === "database" && signing.keyEncryptionKey.equals(bytes)).toBe(true);
+      }
+    });
+
+    it("reads JWT_PRIVATE_KEY_FILE as PEM or JWK and takes the algorithm from the key", () => {
+      const dir = tmp();
+      const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+      const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+      writeFileSync(join(dir, "ec.pem"), ec.export({ format: "pem", type: "pkcs8" }));
+      writeFileSync(join(dir, "rsa.json"), JSON.stringify(rsa.export({ format: "jwk" })));
+      expect(loadConfig({ JWT_PRIVATE_KEY_FILE: join(dir, "ec.pem") }).jwt.signing).toMatchObject({ algorithm: "ES256", keySource: "file" });
+      expect(loadConfig({ JWT_PRIVATE_KEY_FILE: join(dir, "rsa.json") }).jwt.signing).toMatchObject({ algorithm: "RS256", keySource: "file" });
+      expect(configError({ JWT_PRIVATE_KEY_FILE: join(dir, "rsa.json"), JWT_ALGORITHM: "ES256" }).message).toMatch(/holds a key for RS256, but JWT_ALGORITHM is ES256/);
+      writeFileSync(join(dir, "public.pem"), createPublicKey(ec).export({ format: "pem", type: "spki" }));
+      expect(configError({ JWT_PRIVATE_KEY_FILE: join(dir, "public.pem") }).message).toMatch(/holds no private key/);
+      const small = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+      writeFileSync(join(dir, "small.pem"), small.export({ format: "pem", type: "pkcs8" }));
+      expect(configError({ JWT_PRIVATE_KEY_FILE: join(dir, "small.pem") }).message).toMatch(/at least 2048 bits/);
+    });
+
+    it("PUBLIC_URL becomes the default issuer; SERVICE_CREDENTIALS are id:secret pairs", () => {
+      const config = loadConfig({
+        KEY_ENCRYPTION_KEY: KEK,
+        PUBLIC_URL: "https://auth.example.com/",
+        SERVICE_CREDENTIALS: `billing:${"b".repeat(32)}, reports:${"r".repeat(40)}`,
+      });
+      expect(config.publicUrl).toBe("https://auth.example.com");
+      expect(config.jwt.issuer).toBe("https://auth.example.com");
+      expect(config.serviceCredentials.map((c) => c.id)).toEqual(["billing", "reports"]);
+      expect(loadConfig({ KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://a.example", JWT_ISSUER: "legacy" }).jwt.issuer).toBe("legacy");
+    });
   });
 
   it("HTTP timeouts: every one on by default, configurable as durations", () => {

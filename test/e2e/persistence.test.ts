@@ -84,7 +84,7 @@ describe("a PGlite directory survives a restart", () => {
   });
 });
 
-describe("development secret without JWT_SECRET", () => {
+describe("development HS256 secret without JWT_SECRET", () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "auth-devsecret-"));
@@ -94,12 +94,12 @@ describe("development secret without JWT_SECRET", () => {
   it("is generated beside the data directory and keeps access tokens valid across restarts", async () => {
     const options = {
       databaseUrl: `pglite:${join(root, "pglite")}`,
-      env: { ...SILENT, NODE_ENV: "development", JWT_SECRET: "" },
+      env: { ...SILENT, NODE_ENV: "development", JWT_SECRET: "", JWT_ALGORITHM: "HS256" },
     };
     const secretPath = join(root, "jwt-secret");
 
     const pair = await withServer(options, async (s) => {
-      expect(s.app.config.jwt).toMatchObject({ secretSource: "generated", secretPath });
+      expect(s.app.config.jwt.signing).toMatchObject({ algorithm: "HS256", secretSource: "generated", secretPath });
       return signup(s, "dev@example.com");
     });
     const written = readFileSync(secretPath, "utf8");
@@ -107,7 +107,7 @@ describe("development secret without JWT_SECRET", () => {
     expect(statSync(secretPath).mode & 0o777).toBe(0o600);
 
     await withServer(options, async (s) => {
-      expect(s.app.config.jwt.secretSource).toBe("file");
+      expect(s.app.config.jwt.signing).toMatchObject({ secretSource: "file" });
       const res = await me(s, pair.accessToken);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data?.me).toEqual({ id: pair.user.id, email: "dev@example.com" });
@@ -121,5 +121,32 @@ describe("development secret without JWT_SECRET", () => {
       const res = await me(s, pair.accessToken);
       expect(onlyError(res).extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
     });
+  });
+});
+
+describe("development ES256 keys without any setting", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "auth-devkeys-"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("seals the keys under a generated KEY_ENCRYPTION_KEY, keeps tokens valid across restarts, and refuses to start with another one", async () => {
+    const options = { databaseUrl: `pglite:${join(root, "pglite")}`, env: { ...SILENT, NODE_ENV: "development", JWT_SECRET: "" } };
+    const kekPath = join(root, "key-encryption-key");
+    const pair = await withServer(options, async (s) => {
+      expect(s.app.config.jwt.signing).toMatchObject({ algorithm: "ES256", keySource: "database", keyEncryptionKeySource: "generated" });
+      return signup(s, "keys@example.com");
+    });
+    expect(statSync(kekPath).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(Buffer.from(pair.accessToken.split(".")[0] ?? "", "base64url").toString())).toMatchObject({ alg: "ES256", typ: "at+jwt" });
+    await withServer(options, async (s) => {
+      const res = await me(s, pair.accessToken);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data?.me).toEqual({ id: pair.user.id, email: "keys@example.com" });
+    });
+    // Another KEK cannot open the stored keys: the server says so instead of minting new ones.
+    unlinkSync(kekPath);
+    await expect(withServer(options, async () => undefined)).rejects.toThrow(/KEY_ENCRYPTION_KEY does not open signing key/);
   });
 });

@@ -88,7 +88,15 @@ describe("wire format", () => {
       { ...valid, origin: undefined },
     ];
     for (const variant of variants) expect(decodeEvent(JSON.stringify(variant))).toBeNull();
-    expect(decodeEvent(JSON.stringify({ ...valid, sessionId: null }))?.event.sessionId).toBeNull();
+    expect(decodeEvent(JSON.stringify({ ...valid, sessionId: null }))?.event).toMatchObject({ sessionId: null });
+  });
+
+  it("carries SIGNING_KEYS_CHANGED, which names no account, and nothing else without one", () => {
+    const at = new Date("2026-12-03T00:00:00.000Z");
+    const wire = encodeEvent({ type: "SIGNING_KEYS_CHANGED", at }, "origin-1");
+    expect(decodeEvent(wire)).toEqual({ origin: "origin-1", event: { type: "SIGNING_KEYS_CHANGED", at } });
+    expect(decodeEvent(JSON.stringify({ ...JSON.parse(wire), type: "SESSION_REVOKED" }))).toBeNull();
+    expect(decodeEvent(JSON.stringify({ ...JSON.parse(wire), at: "now" }))).toBeNull();
   });
 });
 

@@ -1,5 +1,13 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
-import { type AccessTokenSettings, type BreachedPasswordCheck, createAuth, fixedClock, type PasswordHasher } from "../../src/auth";
+import {
+  type AccessTokenSettings,
+  type BreachedPasswordCheck,
+  createAuth,
+  fixedClock,
+  type PasswordHasher,
+  secretKeySnapshot,
+  type SigningKeySettings,
+} from "../../src/auth";
 import { type EventTransport, FanoutBus } from "../../src/events";
 import { createRateLimiter, type RateLimitPolicy } from "../../src/limits";
 import { memoryStores } from "./memory-stores";
@@ -16,10 +24,10 @@ export const RELAXED_LIMITS: RateLimitPolicy = {
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";
 export const T0 = new Date("2026-01-01T00:00:00.000Z");
 
+export const TEST_KEY = createSecretKey(Buffer.from(TEST_SECRET));
+
 export function testAccessTokenSettings(overrides: Partial<AccessTokenSettings> = {}): AccessTokenSettings {
   return {
-    key: createSecretKey(Buffer.from(TEST_SECRET)),
-    algorithm: "HS256",
     issuer: "test-issuer",
     audience: "test-audience",
     ttlSeconds: 900,
@@ -61,6 +69,8 @@ export function authFixture(
     limits?: Partial<RateLimitPolicy>;
     breachCheck?: BreachedPasswordCheck;
     transport?: EventTransport;
+    signingKeys?: SigningKeySettings;
+    jwksMaxAgeMs?: number;
   } = {},
 ) {
   const clock = fixedClock(T0);
@@ -80,6 +90,8 @@ export function authFixture(
     newId: randomUUID,
     logger: silentLogger,
     accessToken: testAccessTokenSettings(),
+    signingKeys: options.signingKeys ?? { kind: "fixed", snapshot: secretKeySnapshot(TEST_KEY) },
+    jwksMaxAgeMs: options.jwksMaxAgeMs ?? 600_000,
     policy: {
       refreshTokenTtlMs: options.refreshTokenTtlMs ?? 14 * 86400_000,
       sessionMaxAgeMs: options.sessionMaxAgeMs ?? 90 * 86400_000,

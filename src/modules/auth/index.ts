@@ -19,6 +19,9 @@ const resolvers: Resolvers = {
   AuthPayload: {
     tokenType: () => "Bearer",
   },
+  SigningKey: {
+    publicJwk: (key) => (key.publicJwk ? { ...key.publicJwk } : null),
+  },
 };
 
 /**

@@ -12,4 +12,6 @@ export const Mutation: MutationResolvers = {
   changePassword: async (_root, { input }, ctx) =>
     deliver(ctx, await ctx.services.auth.passwords.changePassword(viewerOf(ctx), input, ctx.client)),
   setUserRole: (_root, { userId, role }, ctx) => ctx.services.auth.admin.setRole(viewerOf(ctx), userId, role, ctx.client),
+  rotateSigningKey: (_root, _args, ctx) => ctx.services.auth.keys.rotate({ userId: viewerOf(ctx).user.id, client: ctx.client }),
+  revokeSigningKey: (_root, { kid }, ctx) => ctx.services.auth.keys.revoke(kid, { userId: viewerOf(ctx).user.id, client: ctx.client }),
 };

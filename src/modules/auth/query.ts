@@ -13,4 +13,5 @@ export const Query: QueryResolvers = {
       userId: args.userId,
       type: args.type ? fromGqlAuditType(args.type) : null,
     }),
+  signingKeys: (_root, _args, ctx) => ctx.services.auth.keys.list(),
 };

@@ -50,7 +50,7 @@ export function sessionEventStream(ctx: GraphQLContext): AsyncIterableIterator<S
     if (done || !viewer) return;
     // Events may have been lost: a revocation of this session among them is told now.
     if (message.type === "RESYNC") deliver(once(revokedSinceResync(ctx, message.at, viewer.sessionId, claims)));
-    else if (message.userId === viewer.user.id) deliver(once(describe(ctx, message, viewer.sessionId, claims)));
+    else if (message.type !== "SIGNING_KEYS_CHANGED" && message.userId === viewer.user.id) deliver(once(describe(ctx, message, viewer.sessionId, claims)));
   });
   const finish = (): Promise<IteratorResult<SessionEventView>> => {
     done = true;

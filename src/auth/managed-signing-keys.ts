@@ -1,0 +1,235 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import type { VerificationKey } from "./access-token-verification";
+import type { Auditor } from "./auditor";
+import type { Clock } from "./clock";
+import type { AuthLogger } from "./deps";
+import { signingKeyRefused } from "./errors";
+import type { KeyCipher } from "./key-cipher";
+import { type AsymmetricAlgorithm, generateSigningKey, publicJwkOf } from "./key-material";
+import type { KeyRing, KeyRingSnapshot } from "./key-ring";
+import type { SecurityEventBus } from "./security-events";
+import type { KeyChange, SigningKeyRecord, SigningKeyStore } from "./signing-key-records";
+import { dueRetirements, type KeySet, keySet, type KeyTiming, promotableAt, rotation, scheduledRotationDue } from "./signing-key-rules";
+import { type KeyActor, type SigningKeys, viewOf, type SigningKeyView } from "./signing-keys";
+
+export interface ManagedKeysDeps {
+  store: SigningKeyStore;
+  cipher: KeyCipher;
+  ring: KeyRing;
+  clock: Clock;
+  logger: AuthLogger;
+  auditor: Auditor;
+  bus: SecurityEventBus;
+}
+
+const SYSTEM: KeyActor = { userId: null, client: { ip: null, userAgent: "signing-key-maintenance", requestId: null } };
+
+/**
+ * Keys kept in the database, sealed under KEY_ENCRYPTION_KEY, moved through their states by
+ * compare-and-set changes: any instance may rotate or retire, and when two try at once one wins
+ * and the other re-reads. A key signs only after it has been published for the promotion delay.
+ */
+export class ManagedSigningKeys implements SigningKeys {
+  readonly managed = true;
+  private readonly privateKeys = new Map<string, KeyObject>();
+  private readonly publicKeys = new Map<string, KeyObject>();
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+
+  constructor(
+    readonly algorithm: AsymmetricAlgorithm,
+    private readonly deps: ManagedKeysDeps,
+    readonly timing: KeyTiming,
+  ) {}
+
+  jwks() {
+    return this.deps.ring.jwks();
+  }
+
+  onKeyDropped(listener: () => void): () => void {
+    return this.deps.ring.onKeyDropped(listener);
+  }
+
+  async start(): Promise<void> {
+    await this.ensure(await this.deps.store.list(), SYSTEM);
+    await this.reload();
+  }
+
+  /** Re-reads the key set; concurrent calls share one read, and a call during a read queues one more. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          this.deps.ring.replace(this.snapshot(await this.deps.store.list()));
+        } while (this.reloadAgain);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  /** Oldest first; among keys made together (a first start), the signing one first. */
+  async list(): Promise<SigningKeyView[]> {
+    const rank = (state: SigningKeyRecord["state"]) => ["REVOKED", "PREVIOUS", "CURRENT", "NEXT"].indexOf(state);
+    const records = [...(await this.deps.store.list())].sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || rank(a.state) - rank(b.state),
+    );
+    return records.map((record) => viewOf(record, this.timing));
+  }
+
+  async rotate(actor: KeyActor): Promise<SigningKeyView> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const records = await this.deps.store.list();
+      const set = keySet(records);
+      if (!set.current || !set.next) {
+        await this.ensure(records, actor);
+        continue;
+      }
+      const now = this.deps.clock.now();
+      const ready = promotableAt(set.next, this.timing).getTime();
+      if (ready > now.getTime()) throw signingKeyRefused("ROTATION_TOO_EARLY", Math.ceil((ready - now.getTime()) / 1000));
+      const next = await this.newKey("NEXT", now);
+      if (await this.commit({ transitions: rotation(set, now), created: [next] })) {
+        const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
+        await this.deps.auditor.record("signing_key_rotated", actor.client, { userId: actor.userId, detail });
+        this.deps.logger.info({ event: "signing_key_rotated", ...detail }, "signing key rotated");
+        return viewOf({ ...set.next, state: "CURRENT", activatedAt: now }, this.timing);
+      }
+      // Another instance changed the keys first: decide again on what it left.
+    }
+    throw signingKeyRefused("ROTATION_TOO_EARLY", Math.ceil(this.timing.promotionDelayMs / 1000));
+  }
+
+  /**
+   * Immediate: the key stops verifying here at once and on the other instances on the event. A
+   * revoked CURRENT key hands signing to NEXT even if verifiers may not have fetched it yet (they
+   * refetch on an unknown kid): a compromised key must not sign one more token.
+   */
+  async revoke(kid: string, actor: KeyActor): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const records = await this.deps.store.list();
+      const target = records.find((key) => key.kid === kid);
+      if (!target) throw signingKeyRefused("UNKNOWN_KEY");
+      if (target.state === "REVOKED") return false;
+      const now = this.deps.clock.now();
+      const change = await this.revocation(target, keySet(records), now);
+      if (await this.commit(change)) {
+        const detail = { kid, state: target.state };
+        await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail });
+        this.deps.logger.warn({ event: "signing_key_revoked", ...detail }, "signing key revoked");
+        return true;
+      }
+    }
+    throw new Error("signing keys kept changing while revoking; try again");
+  }
+
+  /** Periodic: re-read, retire PREVIOUS keys past their window, keep a NEXT key, rotate on schedule. */
+  async maintain(): Promise<void> {
+    const records = await this.deps.store.list();
+    const now = this.deps.clock.now();
+    const set = keySet(records);
+    const retirements = dueRetirements(set, now, this.timing);
+    if (retirements.length > 0 && (await this.commit({ transitions: retirements, created: [] }))) {
+      for (const { kid } of retirements) await this.deps.auditor.record("signing_key_retired", SYSTEM.client, { detail: { kid } });
+    }
+    if (!set.current || !set.next) await this.ensure(records, SYSTEM);
+    else if (scheduledRotationDue(set, now, this.timing)) await this.rotate(SYSTEM).catch((error: unknown) => this.deps.logger.warn({ err: error }, "scheduled signing-key rotation skipped"));
+    await this.reload();
+  }
+
+  /** A CURRENT and a NEXT key exist (a first start creates both; the CURRENT one signs at once). */
+  private async ensure(records: SigningKeyRecord[], actor: KeyActor): Promise<void> {
+    const set = keySet(records);
+    const now = this.deps.clock.now();
+    const change: KeyChange = { transitions: [], created: [] };
+    if (!set.current && set.next) change.transitions.push({ kid: set.next.kid, from: "NEXT", to: "CURRENT", at: now });
+    if (!set.current && !set.next) change.created.push(await this.newKey("CURRENT", now));
+    if (!set.next || !set.current) change.created.push(await this.newKey("NEXT", now));
+    if (change.created.length === 0 && change.transitions.length === 0) return;
+    if (!(await this.commit(change))) return;
+    for (const key of change.created) {
+      await this.deps.auditor.record("signing_key_created", actor.client, { userId: actor.userId, detail: { kid: key.kid, state: key.state } });
+    }
+  }
+
+  private async revocation(target: SigningKeyRecord, set: KeySet, now: Date): Promise<KeyChange> {
+    const change: KeyChange = { transitions: [{ kid: target.kid, from: target.state, to: "REVOKED", at: now }], created: [] };
+    if (target.state === "CURRENT" && set.next) {
+      if (promotableAt(set.next, this.timing).getTime() > now.getTime()) {
+        this.deps.logger.warn({ kid: set.next.kid }, "revoking the signing key promotes a NEXT key some verifiers may not have fetched yet");
+      }
+      change.transitions.push({ kid: set.next.kid, from: "NEXT", to: "CURRENT", at: now });
+    }
+    if (target.state === "CURRENT" && !set.next) change.created.push(await this.newKey("CURRENT", now));
+    if (target.state === "CURRENT" || target.state === "NEXT") change.created.push(await this.newKey("NEXT", now));
+    return change;
+  }
+
+  /** Writes a change; on success this instance reloads before anyone is told, then the others are. */
+  private async commit(change: KeyChange): Promise<boolean> {
+    const applied = await this.deps.store.apply(change);
+    await this.reload();
+    if (applied) this.deps.bus.publish({ type: "SIGNING_KEYS_CHANGED", at: this.deps.clock.now() });
+    return applied;
+  }
+
+  private async newKey(state: "NEXT" | "CURRENT", now: Date): Promise<SigningKeyRecord> {
+    const pair = await generateSigningKey(this.algorithm);
+    const pkcs8 = pair.privateKey.export({ format: "der", type: "pkcs8" });
+    return {
+      kid: pair.kid,
+      algorithm: this.algorithm,
+      state,
+      publicJwk: publicJwkOf(pair.publicKey, pair.kid, this.algorithm),
+      sealedPrivateKey: this.deps.cipher.seal(pair.kid, pkcs8),
+      createdAt: now,
+      activatedAt: state === "CURRENT" ? now : null,
+      retiredAt: null,
+      revokedAt: null,
+    };
+  }
+
+  private snapshot(records: SigningKeyRecord[]): KeyRingSnapshot {
+    const live = records.filter((key) => key.state !== "REVOKED" && key.algorithm === this.algorithm);
+    const current = live.find((key) => key.state === "CURRENT") ?? null;
+    const verifiers: VerificationKey[] = live.map((key) => ({ kid: key.kid, algorithm: key.algorithm, key: this.publicKey(key) }));
+    return {
+      signer: current ? { kid: current.kid, algorithm: current.algorithm, key: this.privateKey(current) } : null,
+      verifiers,
+      published: live.map((key) => key.publicJwk),
+    };
+  }
+
+  private publicKey(record: SigningKeyRecord): KeyObject {
+    let key = this.publicKeys.get(record.kid);
+    if (!key) {
+      key = createPublicKey({ key: { ...record.publicJwk }, format: "jwk" });
+      this.publicKeys.set(record.kid, key);
+    }
+    return key;
+  }
+
+  /** Opened once per kid; a key that does not open under KEY_ENCRYPTION_KEY stops the caller loudly. */
+  private privateKey(record: SigningKeyRecord): KeyObject {
+    let key = this.privateKeys.get(record.kid);
+    if (key) return key;
+    if (!record.sealedPrivateKey) throw new Error(`signing key ${record.kid} is CURRENT but has no private key`);
+    let der: Buffer;
+    try {
+      der = this.deps.cipher.open(record.kid, record.sealedPrivateKey);
+    } catch {
+      throw new Error(
+        `KEY_ENCRYPTION_KEY does not open signing key ${record.kid}: set the KEY_ENCRYPTION_KEY the keys were sealed with`,
+      );
+    }
+    key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    this.privateKeys.set(record.kid, key);
+    return key;
+  }
+}
