@@ -9,7 +9,7 @@ export interface SeenRequest {
   body: string;
 }
 
-/** What GET /jwks answers; `body` defaults to `{ keys }`. "hang" never answers. */
+/** What the JWKS endpoint answers; `body` defaults to `{ keys }`. "hang" never answers. */
 export interface JwksAnswer {
   keys: unknown[];
   status: number;
@@ -27,14 +27,14 @@ export interface JwksServer {
   jwks: JwksAnswer;
   introspect: IntrospectHandler;
   requests: SeenRequest[];
-  /** GET /jwks requests so far. */
+  /** JWKS requests so far. */
   jwksFetches(): number;
   close(): Promise<void>;
 }
 
 /**
  * The auth server's two endpoints a verifier calls, as a tiny node:http server under the test's
- * control: GET /jwks (with an ETag answering If-None-Match) and POST /introspect.
+ * control: GET /.well-known/jwks.json (with an ETag answering If-None-Match) and POST /introspect.
  */
 export async function startJwksServer(keys: unknown[] = [], maxAgeSeconds = 600): Promise<JwksServer> {
   const requests: SeenRequest[] = [];
@@ -50,7 +50,7 @@ export async function startJwksServer(keys: unknown[] = [], maxAgeSeconds = 600)
     req.on("end", () => {
       const seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
       requests.push(seen);
-      if (seen.path === "/jwks") {
+      if (seen.path === "/.well-known/jwks.json") {
         const answer = state.jwks;
         if (answer.hang) return;
         const text = answer.body ?? JSON.stringify({ keys: answer.keys });
@@ -70,7 +70,7 @@ export async function startJwksServer(keys: unknown[] = [], maxAgeSeconds = 600)
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    jwksUrl: `${url}/jwks`,
+    jwksUrl: `${url}/.well-known/jwks.json`,
     introspectUrl: `${url}/introspect`,
     get jwks() {
       return state.jwks;
@@ -85,7 +85,7 @@ export async function startJwksServer(keys: unknown[] = [], maxAgeSeconds = 600)
       state.introspect = handler;
     },
     requests,
-    jwksFetches: () => requests.filter((r) => r.path === "/jwks").length,
+    jwksFetches: () => requests.filter((r) => r.path === "/.well-known/jwks.json").length,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -181,7 +181,7 @@ describe("JWKS cache: failures", () => {
   it("a redirect is not followed", async () => {
     f = await verifierFixture([first]);
     f.server.jwks.status = 302;
-    f.server.jwks.headers = { location: "/jwks" };
+    f.server.jwks.headers = { location: "/.well-known/jwks.json" };
     expect(outcome(await f.check(mintToken(first, { iat: f.clock.seconds() }))).outage).toBe("SERVICE_UNAVAILABLE");
   });
 });
