@@ -16,6 +16,8 @@ export interface JwksAnswer {
   headers: Record<string, string>;
   body?: string;
   hang?: boolean;
+  /** Sent in chunks without Content-Length, so only the bytes read can show its size. */
+  chunked?: boolean;
 }
 
 export type IntrospectHandler = (request: SeenRequest) => { status: number; body: unknown } | "hang";
@@ -56,8 +58,13 @@ export async function startJwksServer(keys: unknown[] = [], maxAgeSeconds = 600)
         const text = answer.body ?? JSON.stringify({ keys: answer.keys });
         const etag = `"${createHash("sha256").update(text).digest("base64url")}"`;
         if (answer.status === 200 && req.headers["if-none-match"] === etag) return send(res, 304, "", { ...answer.headers, etag });
-        return send(res, answer.status, text, { ...answer.headers, etag });
+        if (!answer.chunked) return send(res, answer.status, text, { ...answer.headers, etag });
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers, etag });
+        for (let i = 0; i < text.length; i += 1024) res.write(text.slice(i, i + 1024));
+        return void res.end();
       }
+      // A valid key set elsewhere, for a redirect to point at.
+      if (seen.path === "/elsewhere/jwks.json") return send(res, 200, JSON.stringify({ keys: state.jwks.keys }));
       if (seen.path === "/introspect" && seen.method === "POST") {
         const answer = state.introspect(seen);
         if (answer === "hang") return;

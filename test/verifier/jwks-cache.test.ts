@@ -171,17 +171,21 @@ describe("JWKS cache: failures", () => {
     expect(String(f.errors[0])).toMatch(/300 ms/);
   });
 
-  it("a JWKS response over the size cap is refused", async () => {
+  it.each([
+    ["declared in Content-Length", false],
+    ["streamed without Content-Length", true],
+  ])("a JWKS response over the size cap (%s) is refused", async (_case, chunked) => {
     f = await verifierFixture([first], { maxResponseBytes: 4096 });
-    f.server.jwks.keys = [first.jwk, ...Array.from({ length: 30 }, () => ({ kty: "oct", k: "A".repeat(200), kid: "padding" }))];
+    f.server.jwks.keys = [first.jwk, ...Array.from({ length: 30 }, (_, i) => ({ kty: "oct", k: "A".repeat(200), kid: `padding-${i}` }))];
+    f.server.jwks.chunked = chunked;
     expect(outcome(await f.check(mintToken(first, { iat: f.clock.seconds() }))).outage).toBe("SERVICE_UNAVAILABLE");
     expect(String(f.errors[0])).toMatch(/4096 bytes/);
   });
 
-  it("a redirect is not followed", async () => {
+  it("a redirect is not followed, even to a valid key set", async () => {
     f = await verifierFixture([first]);
     f.server.jwks.status = 302;
-    f.server.jwks.headers = { location: "/.well-known/jwks.json" };
+    f.server.jwks.headers = { location: "/elsewhere/jwks.json" };
     expect(outcome(await f.check(mintToken(first, { iat: f.clock.seconds() }))).outage).toBe("SERVICE_UNAVAILABLE");
   });
 });
