@@ -171,6 +171,17 @@ describe("JWKS cache: failures", () => {
     expect(String(f.errors[0])).toMatch(/300 ms/);
   });
 
+  it("close() ends a request under way at once (shutdown does not wait for the timeout)", async () => {
+    f = await verifierFixture([first], { timeoutMs: 30_000 });
+    f.server.jwks.hang = true;
+    const started = Date.now();
+    const pending = f.check(mintToken(first, { iat: f.clock.seconds() }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    f.verifier.close();
+    expect(outcome(await pending).outage).toBe("SERVICE_UNAVAILABLE");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it.each([
     ["declared in Content-Length", false],
     ["streamed without Content-Length", true],
