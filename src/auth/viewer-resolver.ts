@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from "./access-tokens";
+import { extractBearer } from "./bearer";
 import type { AuthDeps } from "./deps";
 import { isAuthError, isUnauthenticatedReason, type UnauthenticatedReason } from "./errors";
 import { isSessionLive } from "./session-liveness";
@@ -15,8 +16,6 @@ export interface Authentication {
 }
 
 type ResolverDeps = Pick<AuthDeps, "accessTokens" | "cache" | "clock">;
-
-const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 /**
  * Turns an Authorization header into a viewer. Expected failures (missing, malformed, expired,
@@ -84,11 +83,4 @@ export class ViewerResolver {
     // The role comes from the store, not the claim: demotions apply without waiting for expiry.
     return { viewer: { user: state.user, sessionId: state.session.id }, reason: null };
   }
-}
-
-/** Empty string or a malformed scheme counts as present-but-invalid, except a missing header. */
-function extractBearer(authorization: string | undefined): string | null {
-  if (authorization === undefined || authorization.trim() === "") return null;
-  const match = BEARER.exec(authorization);
-  return match?.[1] ?? "";
 }

@@ -1,15 +1,18 @@
 export { BODY_TRANSPORT, buildContext } from "./context";
 export type { GraphQLContext, RefreshTokenTransport, RequestFacts, Services } from "./context";
 export {
+  AUTH_DIRECTIVES_SDL,
   authorizationPlugin,
   authorizeOperation,
   checkRequirements,
   isRootType,
+  missingPolicies,
   operationRequirements,
   policyOf,
   requireOwner,
 } from "./authorization";
 export type {
+  AuthorizedViewer,
   FieldPolicy,
   Gate,
   OperationRequirements,

@@ -1,5 +1,5 @@
 import type { DocumentNode, GraphQLSchema } from "graphql";
-import type { AuthError } from "../../auth";
+import type { AuthError } from "../../auth/errors";
 import { checkRequirements } from "./check-requirements";
 import type { RawVariables } from "./conditions";
 import { operationRequirements } from "./operation-requirements";

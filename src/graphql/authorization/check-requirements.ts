@@ -1,4 +1,5 @@
-import { AuthError, roleSatisfies } from "../../auth";
+import { AuthError } from "../../auth/errors";
+import { roleSatisfies } from "../../auth/types";
 import type { Requirement } from "./field-requirements";
 import type { OperationRequirements } from "./operation-requirements";
 import { missingViewer, type ViewerState } from "./viewer-state";

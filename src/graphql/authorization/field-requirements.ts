@@ -1,5 +1,5 @@
 import type { GraphQLObjectType, GraphQLSchema } from "graphql";
-import type { Role } from "../../auth";
+import type { Role } from "../../auth/types";
 import { type FieldPolicy, policyOf } from "./policy";
 
 /** What selecting one field demands: nothing can satisfy "deny"; "role" needs a viewer of at least that role. */

@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { ROLES, type Role } from "../../auth";
+import { ROLES, type Role } from "../../auth/types";
 import { type CollectContext, collectFields } from "./collect-fields";
 import { type CoercedVariables, conditionsFor, type RawVariables } from "./conditions";
 import { type FieldRequirements, fieldRequirements, type Requirement } from "./field-requirements";

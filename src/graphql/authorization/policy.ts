@@ -1,6 +1,6 @@
 import { type DirectableGraphQLObject, getDirective } from "@graphql-tools/utils";
 import type { GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema } from "graphql";
-import { ROLES, type Role } from "../../auth";
+import { ROLES, type Role } from "../../auth/types";
 
 export type FieldPolicy =
   | { kind: "public" }

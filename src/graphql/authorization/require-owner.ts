@@ -1,5 +1,6 @@
-import { AuthError, type Role, roleSatisfies, type Viewer } from "../../auth";
-import { missingViewer, type ViewerState } from "./viewer-state";
+import { AuthError } from "../../auth/errors";
+import { type Role, roleSatisfies } from "../../auth/types";
+import { type AuthorizedViewer, missingViewer, type ViewerState } from "./viewer-state";
 
 export interface OwnerCheckOptions {
   /** Callers with at least this role pass without owning the object (e.g. "ADMIN" for moderation). */
@@ -11,7 +12,7 @@ export interface OwnerCheckOptions {
  * whether the viewer may see or change *this* object. Returns the viewer; throws FORBIDDEN for
  * anyone else, UNAUTHENTICATED (with the context's reason) without a viewer.
  */
-export function requireOwner(state: ViewerState, ownerId: string, options: OwnerCheckOptions = {}): Viewer {
+export function requireOwner<V extends AuthorizedViewer>(state: ViewerState<V>, ownerId: string, options: OwnerCheckOptions = {}): V {
   const viewer = state.viewer;
   if (!viewer) throw missingViewer(state);
   if (viewer.user.id === ownerId) return viewer;

@@ -1,8 +1,18 @@
-import { type AuthError, unauthenticated, type UnauthenticatedReason, type Viewer } from "../../auth";
+import { type AuthError, unauthenticated, type UnauthenticatedReason } from "../../auth/errors";
+import type { Role } from "../../auth/types";
+
+/**
+ * What authorization needs to know of a signed-in caller. The server's `Viewer` (full user record)
+ * and the verifier kit's (claims of a token checked elsewhere) both fit.
+ */
+export interface AuthorizedViewer {
+  user: { id: string; role: Role };
+  sessionId: string;
+}
 
 /** Who is asking, as every transport's context records it (GraphQLContext has these three fields). */
-export interface ViewerState {
-  viewer: Viewer | null;
+export interface ViewerState<V extends AuthorizedViewer = AuthorizedViewer> {
+  viewer: V | null;
   /** Why there is no viewer (null when there is one). */
   authFailure: UnauthenticatedReason | null;
   /** An infrastructure failure while checking the token. */

@@ -1,6 +1,5 @@
-import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
-import { type AuthError, isAuthError } from "../../auth";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { type AuthError, isAuthError } from "../../auth/errors";
 import { PreExecutionError } from "./pre-execution-error";
 import { sanitizeVariableError } from "./variable-errors";
 
@@ -71,10 +70,15 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
   };
 }
 
-/** What was thrown: by a resolver (Apollo wraps it with a path) or before execution (no path). */
+/**
+ * What was thrown: by a resolver (Apollo wraps it with a path) or before execution (no path).
+ * The resolver case is Apollo's `unwrapResolverError`, restated so this formatter loads without
+ * Apollo's runtime (the verifier kit ships it to services).
+ */
 function originalOf(error: unknown): unknown {
   if (error instanceof PreExecutionError) return error.originalError ?? error;
-  return unwrapResolverError(error);
+  if (error instanceof GraphQLError && error.path && error.originalError) return error.originalError;
+  return error;
 }
 
 function stripStacktrace(extensions: GraphQLFormattedError["extensions"], keep: boolean) {
