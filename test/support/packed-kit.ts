@@ -65,6 +65,15 @@ async function tarball(): Promise<string> {
   });
 }
 
+/**
+ * A fresh `npm run build` of this checkout (dist/), shared with the packed-kit tests: built under
+ * the same lock, and only when the sources changed since.
+ */
+export async function freshBuild(): Promise<string> {
+  await tarball();
+  return path.join(ROOT, "dist");
+}
+
 export interface Output {
   code: number | null;
   stdout: string;
