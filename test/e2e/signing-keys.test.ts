@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { login, onlyError, type Pair, signup, startServer, type TestServer } from "../support/server";
 import { wsClient } from "../support/ws-client";
@@ -183,4 +187,56 @@ describe("HS256 deployments", () => {
     const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(discovery.id_token_signing_alg_values_supported).toEqual(["HS256"]);
   });
+});
+
+describe("RS256 and key files", () => {
+  async function verifiedByJose(server: TestServer, algorithm: "ES256" | "RS256") {
+    const pair = await signup(server, `${algorithm.toLowerCase()}-${Math.random().toString(36).slice(2)}@example.com`);
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    const { protectedHeader } = await jwtVerify(pair.accessToken, jwks, {
+      issuer: "graphql-auth-server",
+      audience: "graphql-auth-server",
+      typ: "at+jwt",
+      algorithms: [algorithm],
+    });
+    return protectedHeader;
+  }
+
+  it("RS256 keys in the database: 2048-bit RSA keys published with n and e", async () => {
+    const server = await startServer({ env: { JWT_SECRET: "", JWT_ALGORITHM: "RS256", KEY_ENCRYPTION_KEY: KEK } });
+    try {
+      const { keys } = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
+      for (const key of keys) {
+        expect(Object.keys(key).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
+        expect(Buffer.from(key.n ?? "", "base64url").length).toBe(256);
+      }
+      expect(await verifiedByJose(server, "RS256")).toMatchObject({ alg: "RS256" });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("JWT_PRIVATE_KEY_FILE (a JWK here): signs and is published under its RFC 7638 thumbprint; not rotatable here", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyfile-"));
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    writeFileSync(join(dir, "key.json"), JSON.stringify(privateKey.export({ format: "jwk" })), { mode: 0o600 });
+    const server = await startServer({
+      env: { JWT_SECRET: "", JWT_PRIVATE_KEY_FILE: join(dir, "key.json"), BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+    });
+    try {
+      const { keys } = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).not.toHaveProperty("d");
+      const protectedHeader = await verifiedByJose(server, "ES256");
+      expect(protectedHeader.kid).toBe(keys[0]?.kid);
+      const admin = await adminToken(server);
+      const listed = await server.gql<{ signingKeys: Array<{ kid: string; state: string }> }>(`{ signingKeys { kid state } }`, undefined, { token: admin });
+      expect(listed.body.data?.signingKeys).toEqual([{ kid: keys[0]?.kid, state: "CURRENT" }]);
+      const rotate = await server.gql(`mutation { rotateSigningKey { kid } }`, undefined, { token: admin });
+      expect(onlyError(rotate).extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "KEYS_NOT_MANAGED" });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
