@@ -34,6 +34,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
       issuer: options.issuer,
       jwks_uri: `${base}${JWKS_PATH}`,
       id_token_signing_alg_values_supported: [options.keys.algorithm],
+      // Required members of OpenID discovery that strict parsers check; this server issues no ID
+      // tokens and has no authorization endpoint, only access tokens and their keys.
       response_types_supported: ["token"],
       subject_types_supported: ["public"],
       ...(options.introspection

@@ -121,7 +121,7 @@ describe("development HS256 secret without JWT_SECRET", () => {
       const res = await me(s, pair.accessToken);
       expect(onlyError(res).extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
     });
-  });
+  }, 180_000);
 });
 
 describe("development ES256 keys without any setting", () => {
@@ -148,5 +148,5 @@ describe("development ES256 keys without any setting", () => {
     // Another KEK cannot open the stored keys: the server says so instead of minting new ones.
     unlinkSync(kekPath);
     await expect(withServer(options, async () => undefined)).rejects.toThrow(/KEY_ENCRYPTION_KEY does not open signing key/);
-  });
+  }, 180_000);
 });
