@@ -144,6 +144,37 @@ describe("AccessTokenService", () => {
     });
   });
 
+  describe("verified-token cache", () => {
+    it("never lets a token that differs in one byte ride on a verified one", () => {
+      const svc = service();
+      const { token } = svc.issue(subject);
+      expect(svc.verify(token).sub).toBe(subject.userId);
+      const last = token.at(-1) === "A" ? "B" : "A";
+      expect(codeOf(() => svc.verify(token.slice(0, -1) + last))).toBe("TOKEN_INVALID");
+      expect(codeOf(() => svc.verify(`${token}.`))).toBe("TOKEN_INVALID");
+    });
+
+    it("refuses a cached token once its signing key is dropped, and one signed by a later key is verified in full", () => {
+      let n = 0;
+      const ring = new KeyRing();
+      ring.replace(secretKeySnapshot(TEST_KEY));
+      const svc = new AccessTokenService(testAccessTokenSettings(), ring, fixedClock(T0), () => `jti-${++n}`);
+      const { token } = svc.issue(subject);
+      expect(svc.verify(token).cv).toBe(3);
+      ring.replace(secretKeySnapshot(createSecretKey(Buffer.from("a-replacement-secret-of-at-least-32-bytes"))));
+      expect(codeOf(() => svc.verify(token))).toBe("TOKEN_INVALID");
+      expect(codeOf(() => svc.verify(svc.issue(subject).token))).toBe("accepted");
+    });
+
+    it("returns claims no caller can alter for the next request", () => {
+      const svc = service();
+      const { token } = svc.issue(subject);
+      const claims = svc.verify(token);
+      expect(Object.isFrozen(claims)).toBe(true);
+      expect(svc.verify(token)).toBe(claims);
+    });
+  });
+
   it("accepts a forged-looking but correctly formed token (control for the rejections above)", () => {
     expect(codeOf(() => service().verify(forge(valid)))).toBe("accepted");
   });
