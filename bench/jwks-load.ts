@@ -4,7 +4,7 @@ import type { RunningServer } from "./server-process";
 
 const JWKS_PATH = "/.well-known/jwks.json";
 const CONNECTIONS = 50;
-export const JWKS_ROUNDS = 5;
+export const JWKS_ROUNDS = 4;
 export const JWKS_SECONDS = 1;
 
 export type JwksTarget = "health" | "jwks" | "jwks304";
