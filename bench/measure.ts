@@ -63,14 +63,25 @@ export async function cannon(url: string, body: string, token: string, connectio
 }
 
 /**
- * Refresh throughput: `workers` independent token chains, each rotating its own token as fast
+ * autocannon GETs of one path with fixed headers. `unexpected` counts answers with another status
+ * than `status` (a 304 is what an If-None-Match round must get, and autocannon calls it non-2xx).
+ */
+export async function cannonGet(url: string, headers: Record<string, string>, status: 200 | 304, connections: number, seconds: number) {
+  const result = await autocannon({ url, method: "GET", connections, duration: seconds, headers });
+  const expected = status === 200 ? result["2xx"] : result["3xx"];
+  return { rps: result.requests.average, total: result.requests.total, unexpected: result.requests.total - expected + result.errors };
+}
+
+/**
+ * Refresh throughput: `tokens.length` independent token chains, each rotating its own token as fast
  * as it can for `seconds` (a refresh token cannot be replayed, so autocannon's fixed body won't do).
+ * Each chain's latest token is written back into `tokens`, so a later round can continue it.
  */
 export async function refreshThroughput(url: string, tokens: string[], seconds: number) {
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
-    tokens.map(async (initial) => {
+    tokens.map(async (initial, i) => {
       let token = initial;
       while (Date.now() < deadline) {
         const data = await gql<{ refreshToken: { refreshToken: string } }>(
@@ -81,6 +92,8 @@ export async function refreshThroughput(url: string, tokens: string[], seconds: 
         token = data.refreshToken.refreshToken;
         done++;
       }
+      // The chain goes on from here in the caller's next round (the old token is spent).
+      tokens[i] = token;
     }),
   );
   return done / seconds;

@@ -1,8 +1,11 @@
 import { Client } from "pg";
 
+let created = 0;
+
 /** Runs `work` against a throw-away database created on `serverUrl`, dropped afterwards. */
 export async function withFreshPostgres<T>(serverUrl: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `auth_bench_${process.pid}_${Date.now()}`;
+  // The counter keeps names apart when two are created within one millisecond (nested calls).
+  const name = `auth_bench_${process.pid}_${Date.now()}_${created++}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

@@ -10,11 +10,16 @@
  * Then websockets: RSS per idle signed-in socket (1,000), logoutAll → close latency of a user's
  * 100 sockets (same instance; across two instances on PostgreSQL), and what the pre-execution
  * authorization check costs `me` throughput. BENCH_ONLY=ws runs only these (about 2 minutes).
+ * Between the two, signing keys (BENCH_ONLY=keys, about 1½ minutes): jsonwebtoken sign/verify per
+ * operation for HS256, ES256 and RS256; `me` and refresh on an ES256 and an HS256 server in
+ * alternating rounds (ratio ES256/HS256; the budget is 10 % of `me`); the JWKS endpoint (200 and
+ * 304) next to /health. BENCH_ONLY=http runs only the first part.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_PASSWORD } from "./accounts";
+import { keysSections } from "./keys-sections";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
 import { withFreshPostgres } from "./postgres";
 import { reservationBench } from "./reservation";
@@ -70,11 +75,18 @@ async function benchEngine(name: string, databaseUrl: string, port: number) {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+const SECTIONS: Record<string, (postgres: string | null) => Promise<void>> = {
+  http: httpSections,
+  keys: keysSections,
+  ws: websocketSections,
+};
+
 async function main() {
   const pg = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const postgres = pg === "skip" ? null : pg;
-  if (process.env.BENCH_ONLY !== "ws") await httpSections(postgres);
-  await websocketSections(postgres);
+  const only = process.env.BENCH_ONLY;
+  if (only && !Object.hasOwn(SECTIONS, only)) throw new Error(`BENCH_ONLY: expected one of ${Object.keys(SECTIONS).join(", ")}, got "${only}"`);
+  for (const [name, section] of Object.entries(SECTIONS)) if (!only || only === name) await section(postgres);
 }
 
 async function httpSections(postgres: string | null) {
