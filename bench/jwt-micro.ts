@@ -27,7 +27,7 @@ export type MicroResult = Record<SigningAlgorithm, Record<Op, number>>;
  * jsonwebtoken sign and verify per operation for each algorithm, with KeyObjects created once (as
  * the server does), and the same token shape and verify options as production: the header carries
  * `typ` and `kid`, verification pins the algorithm, issuer and audience. `serviceVerify` is the
- * server's whole check (AccessTokenService: kid lookup, header and claim rules); `textSignVerify`
+ * server's whole check of a token it has verified before (AccessTokenService: the verified-token cache, expiry and key re-checked); `textSignVerify`
  * passes PEM strings instead, what a naive setup pays per call. Time-boxed batches, algorithms and
  * operations interleaved over rounds; the median CPU µs/op is reported.
  */
