@@ -98,6 +98,7 @@ export class ManagedSigningKeys implements SigningKeys {
       if (await this.commit({ transitions: rotation(set, now), created: [next] })) {
         const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
         await this.deps.auditor.record("signing_key_rotated", actor.client, { userId: actor.userId, detail });
+        await this.auditCreated([next], actor);
         this.deps.logger.info({ event: "signing_key_rotated", ...detail }, "signing key rotated");
         return viewOf({ ...set.next, state: "CURRENT", activatedAt: now }, this.timing);
       }
@@ -122,6 +123,7 @@ export class ManagedSigningKeys implements SigningKeys {
       if (await this.commit(change)) {
         const detail = { kid, state: target.state };
         await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail });
+        await this.auditCreated(change.created, actor);
         this.deps.logger.warn({ event: "signing_key_revoked", ...detail }, "signing key revoked");
         return true;
       }
@@ -152,8 +154,12 @@ export class ManagedSigningKeys implements SigningKeys {
     if (!set.current && !set.next) change.created.push(await this.newKey("CURRENT", now));
     if (!set.next || !set.current) change.created.push(await this.newKey("NEXT", now));
     if (change.created.length === 0 && change.transitions.length === 0) return;
-    if (!(await this.commit(change))) return;
-    for (const key of change.created) {
+    if (await this.commit(change)) await this.auditCreated(change.created, actor);
+  }
+
+  /** Every key that comes to exist is in the audit trail, whichever change made it. */
+  private async auditCreated(created: SigningKeyRecord[], actor: KeyActor): Promise<void> {
+    for (const key of created) {
       await this.deps.auditor.record("signing_key_created", actor.client, { userId: actor.userId, detail: { kid: key.kid, state: key.state } });
     }
   }

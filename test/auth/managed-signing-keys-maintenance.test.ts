@@ -73,6 +73,17 @@ describe.each(["ES256", "RS256"] as const)("signing-key maintenance, %s", (algor
     expect(Object.values(await statesIn(fx.store)).sort()).toEqual(["CURRENT", "NEXT"]);
     expect(stored(fx.store, "CURRENT").kid).toBe(current.kid);
   });
+
+  it("every key it makes is audited as signing_key_created once (first start, rotation, revocations)", async () => {
+    const fx = await managedAuth(algorithm);
+    fx.clock.advance(PROMOTION_DELAY_MS);
+    await fx.auth.keys.rotate(ADMIN_ACTOR);
+    await fx.auth.keys.revoke(stored(fx.store, "CURRENT").kid, ADMIN_ACTOR);
+    await fx.auth.keys.revoke(stored(fx.store, "NEXT").kid, ADMIN_ACTOR);
+    const created = fx.audit.events.filter((e) => e.type === "signing_key_created").map((e) => e.detail?.kid);
+    expect(created.sort()).toEqual(fx.store.keys.map((k) => k.kid).sort());
+    expect(fx.store.keys).toHaveLength(5);
+  });
 });
 
 describe("sealed private keys", () => {
