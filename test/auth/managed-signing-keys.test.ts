@@ -11,7 +11,7 @@ import {
   statesIn,
   verdict,
 } from "../support/managed-keys";
-import type { MemorySigningKeyStore } from "../support/memory-stores";
+import { MemorySigningKeyStore } from "../support/memory-stores";
 
 type Fixture = Awaited<ReturnType<typeof managedAuth>>;
 
@@ -154,5 +154,23 @@ describe.each(["ES256", "RS256"] as const)("managed signing keys, %s", (algorith
     expect(kidOf(await token(fx))).toBe(current.kid);
     // The replacement starts its own publication delay.
     expect((await fx.auth.keys.list()).find((v) => v.kid === newNext.kid)?.promotableAt).toEqual(new Date(fx.clock.now().getTime() + PROMOTION_DELAY_MS));
+  });
+});
+
+/** Reads that take a timer's turn, as a database's do: what happens "in the background" shows. */
+class SlowStore extends MemorySigningKeyStore {
+  override async list(): Promise<SigningKeyRecord[]> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return super.list();
+  }
+}
+
+describe("revocation with a slow store", () => {
+  it("revoke() returns only once this instance refuses the key's tokens", async () => {
+    const fx = await managedAuth("ES256", { store: new SlowStore() });
+    const current = await keyIn(fx.store, "CURRENT");
+    const old = (await fx.signup()).accessToken;
+    expect(await fx.auth.keys.revoke(current.kid, ADMIN_ACTOR)).toBe(true);
+    expect(await verdict(fx.auth, old)).toBe("TOKEN_INVALID");
   });
 });
