@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AsymmetricAlgorithm, SigningKeyRecord } from "../../src/auth";
-import { ADMIN_ACTOR, managedAuth, managedAuthUnstarted, PROMOTION_DELAY_MS, statesIn, verdict } from "../support/managed-keys";
+import { rejection } from "../support/auth-fixture";
+import { ADMIN_ACTOR, headerOf, managedAuth, managedAuthUnstarted, PROMOTION_DELAY_MS, statesIn, verdict } from "../support/managed-keys";
 import type { MemorySigningKeyStore } from "../support/memory-stores";
 
 const DAY = 86_400_000;
@@ -106,5 +107,50 @@ describe("sealed private keys", () => {
     const fx = await managedAuth("RS256");
     const other = managedAuthUnstarted("RS256", { store: fx.store, kek: randomBytes(32) });
     await expect(other.auth.keys.start()).rejects.toThrow(/^KEY_ENCRYPTION_KEY does not open signing key .+: set the KEY_ENCRYPTION_KEY the keys were sealed with$/);
+  });
+});
+
+describe("changing JWT_ALGORITHM on a database that holds keys", () => {
+  it.each([
+    ["ES256", "RS256"],
+    ["RS256", "ES256"],
+  ] as const)("%s → %s is a rotation: the old key signs until a NEXT key of the new algorithm is promotable, and its tokens keep verifying", async (from, to) => {
+    const before = await managedAuth(from);
+    const oldToken = (await before.signup("before@example.com")).accessToken;
+    const [oldCurrent, oldNext] = [stored(before.store, "CURRENT"), stored(before.store, "NEXT")];
+    before.clock.advance(60_000);
+    const fx = await managedAuth(to, { store: before.store, shared: before });
+    // Nothing breaks at the restart: the old key still signs and verifies.
+    const during = (await fx.signup("during@example.com")).accessToken;
+    expect(headerOf(during)).toMatchObject({ alg: from, kid: oldCurrent.kid });
+    expect(await verdict(fx.auth, oldToken)).toBe("accepted");
+    // The NEXT key of the old algorithm never signed: it is replaced by one of the new algorithm.
+    const next = stored(fx.store, "NEXT");
+    expect(next.algorithm).toBe(to);
+    expect(await statesIn(fx.store)).toEqual({ [oldCurrent.kid]: "CURRENT", [oldNext.kid]: "REVOKED", [next.kid]: "NEXT" });
+    expect(JSON.parse(fx.auth.keys.jwks().body).keys.map((k: { alg: string }) => k.alg).sort()).toEqual([from, to].sort());
+    // Once verifiers can have fetched it, maintenance switches, as a scheduled rotation would.
+    fx.clock.set(new Date(next.createdAt.getTime() + PROMOTION_DELAY_MS - 1));
+    await fx.auth.keys.maintain();
+    expect(stored(fx.store, "CURRENT").kid).toBe(oldCurrent.kid);
+    fx.clock.advance(1);
+    await fx.auth.keys.maintain();
+    expect(stored(fx.store, "CURRENT").kid).toBe(next.kid);
+    const after = (await fx.signup("after@example.com")).accessToken;
+    expect(headerOf(after)).toMatchObject({ alg: to, kid: next.kid });
+    for (const token of [oldToken, during, after]) expect(await verdict(fx.auth, token)).toBe("accepted");
+    expect(stored(fx.store, "NEXT").algorithm).toBe(to);
+  });
+
+  it("a rotation asked for while the NEXT key is of the old algorithm replaces that key instead of promoting it", async () => {
+    const before = await managedAuth("ES256");
+    before.clock.advance(PROMOTION_DELAY_MS);
+    const oldNext = stored(before.store, "NEXT");
+    // Not started: as if an instance still on ES256 had just made this NEXT key.
+    const fx = managedAuthUnstarted("RS256", { store: before.store, shared: before });
+    expect(await rejection(fx.auth.keys.rotate(ADMIN_ACTOR))).toMatchObject({ reason: "ROTATION_TOO_EARLY", retryAfter: PROMOTION_DELAY_MS / 1000 });
+    expect((await statesIn(fx.store))[oldNext.kid]).toBe("REVOKED");
+    expect(stored(fx.store, "NEXT").algorithm).toBe("RS256");
+    expect(stored(fx.store, "CURRENT").algorithm).toBe("ES256");
   });
 });

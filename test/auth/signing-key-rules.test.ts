@@ -1,5 +1,6 @@
 import { keyTiming, type SigningKeyRecord, type SigningKeyState } from "../../src/auth";
 import {
+  algorithmSwitchDue,
   dueRetirements,
   keySet,
   type KeyTiming,
@@ -126,5 +127,23 @@ describe("scheduledRotationDue", () => {
     expect(scheduledRotationDue(set, at(1000 * DAY), { ...TIMING, rotationMs: null })).toBe(false);
     expect(scheduledRotationDue(keySet([current]), at(1000 * DAY), TIMING)).toBe(false);
     expect(scheduledRotationDue(keySet([next]), at(1000 * DAY), TIMING)).toBe(false);
+  });
+});
+
+describe("algorithmSwitchDue", () => {
+  const current = key("c", "CURRENT", { activatedAt: at(0) });
+  const rsa = (fields: Partial<SigningKeyRecord> = {}) => key("n", "NEXT", { algorithm: "RS256", createdAt: at(0), ...fields });
+
+  it("is due when the CURRENT key is of another algorithm and a NEXT key of this one is promotable, not a millisecond before", () => {
+    const set = keySet([current, rsa()]);
+    expect(algorithmSwitchDue(set, at(10 * MINUTE - 1), TIMING, "RS256")).toBe(false);
+    expect(algorithmSwitchDue(set, at(10 * MINUTE), TIMING, "RS256")).toBe(true);
+  });
+
+  it("is never due when the CURRENT key already has this algorithm, or the NEXT one has not", () => {
+    expect(algorithmSwitchDue(keySet([current, rsa()]), at(DAY), TIMING, "ES256")).toBe(false);
+    expect(algorithmSwitchDue(keySet([current, key("n", "NEXT")]), at(DAY), TIMING, "RS256")).toBe(false);
+    expect(algorithmSwitchDue(keySet([current]), at(DAY), TIMING, "RS256")).toBe(false);
+    expect(algorithmSwitchDue(keySet([rsa()]), at(DAY), TIMING, "RS256")).toBe(false);
   });
 });
