@@ -140,4 +140,49 @@ describeWithPostgres("signing keys shared by two instances on PostgreSQL", () =>
     expect((await restarted.store.list()).map((k) => k.state).sort()).toEqual(["CURRENT", "NEXT", "PREVIOUS"]);
     expect(await rejection(restarted.auth.keys.rotate(ADMIN_ACTOR))).toMatchObject({ reason: "ROTATION_TOO_EARLY" });
   });
+
+  it("the CURRENT key revoked from both instances at once: one revocation, one new CURRENT, its tokens refused on both", async () => {
+    const a = await instance();
+    const b = await instance({ peer: a });
+    const token = (await a.signup()).accessToken;
+    const results = await Promise.all([a.auth.keys.revoke(kidOf(token), ADMIN_ACTOR), b.auth.keys.revoke(kidOf(token), ADMIN_ACTOR)]);
+    expect(results.sort()).toEqual([false, true]);
+    const keys = await a.store.list();
+    expect(keys.map((k) => k.state).sort()).toEqual(["CURRENT", "NEXT", "REVOKED"]);
+    for (const fx of [a, b]) expect(await verdict(fx.auth, token)).toBe("TOKEN_INVALID");
+  });
+
+  it("a rotation racing a revocation of the CURRENT key: whichever wins, that key ends REVOKED and one CURRENT signs", async () => {
+    const a = await instance();
+    const b = await instance({ peer: a });
+    const token = (await a.signup()).accessToken;
+    a.clock.advance(PROMOTION_DELAY_MS);
+    const [rotated, revoked] = await Promise.allSettled([a.auth.keys.rotate(ADMIN_ACTOR), b.auth.keys.revoke(kidOf(token), ADMIN_ACTOR)]);
+    expect(revoked).toEqual({ status: "fulfilled", value: true });
+    if (rotated.status === "rejected") expect(rotated.reason).toMatchObject({ reason: "ROTATION_TOO_EARLY" });
+    const keys = await a.store.list();
+    expect(keys.find((k) => k.kid === kidOf(token))).toMatchObject({ state: "REVOKED", sealedPrivateKey: null });
+    expect(keys.filter((k) => k.state === "CURRENT")).toHaveLength(1);
+    expect(keys.filter((k) => k.state === "NEXT")).toHaveLength(1);
+    // At once where it was revoked; on A as soon as the event arrives.
+    expect(await verdict(b.auth, token)).toBe("TOKEN_INVALID");
+    expect(await within(a, token, "TOKEN_INVALID", 1_000)).toBeLessThan(1_000);
+    for (const fx of [a, b]) {
+      const fresh = (await fx.signup(`${fx === a ? "a" : "b"}@example.com`)).accessToken;
+      expect(kidOf(fresh)).toBe(keys.find((k) => k.state === "CURRENT")?.kid);
+      expect(await verdict(fx.auth, fresh)).toBe("accepted");
+    }
+  });
+
+  it("without the bus, B learns a signing key it never saw from the first token that names it", async () => {
+    const a = await instance({ withBus: false });
+    const b = await instance({ peer: a, withBus: false });
+    // Two revocations on A: its CURRENT key is now one made after B last read the keys.
+    await a.auth.keys.revoke((await a.store.list()).find((k) => k.state === "CURRENT")?.kid ?? "", ADMIN_ACTOR);
+    await a.auth.keys.revoke((await a.store.list()).find((k) => k.state === "CURRENT")?.kid ?? "", ADMIN_ACTOR);
+    const token = (await a.signup()).accessToken;
+    expect(b.auth.keys.jwks().body).not.toContain(kidOf(token));
+    // The unknown kid makes B re-read the keys (at most once a second); the token is then accepted.
+    expect(await within(b, token, "accepted", 1_000)).toBeLessThan(1_000);
+  });
 });
