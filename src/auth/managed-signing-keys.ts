@@ -9,7 +9,16 @@ import { type AsymmetricAlgorithm, generateSigningKey, publicJwkOf } from "./key
 import type { KeyRing, KeyRingSnapshot } from "./key-ring";
 import type { SecurityEventBus } from "./security-events";
 import type { KeyChange, SigningKeyRecord, SigningKeyStore } from "./signing-key-records";
-import { dueRetirements, type KeySet, keySet, type KeyTiming, promotableAt, rotation, scheduledRotationDue } from "./signing-key-rules";
+import {
+  algorithmSwitchDue,
+  dueRetirements,
+  type KeySet,
+  keySet,
+  type KeyTiming,
+  promotableAt,
+  rotation,
+  scheduledRotationDue,
+} from "./signing-key-rules";
 import { type KeyActor, type SigningKeys, viewOf, type SigningKeyView } from "./signing-keys";
 
 export interface ManagedKeysDeps {
@@ -87,7 +96,7 @@ export class ManagedSigningKeys implements SigningKeys {
     for (let attempt = 0; attempt < 3; attempt++) {
       const records = await this.deps.store.list();
       const set = keySet(records);
-      if (!set.current || !set.next) {
+      if (!set.current || !set.next || set.next.algorithm !== this.algorithm) {
         await this.ensure(records, actor);
         continue;
       }
@@ -98,6 +107,7 @@ export class ManagedSigningKeys implements SigningKeys {
       if (await this.commit({ transitions: rotation(set, now), created: [next] })) {
         const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
         await this.deps.auditor.record("signing_key_rotated", actor.client, { userId: actor.userId, detail });
+        await this.auditCreated([next], actor);
         this.deps.logger.info({ event: "signing_key_rotated", ...detail }, "signing key rotated");
         return viewOf({ ...set.next, state: "CURRENT", activatedAt: now }, this.timing);
       }
@@ -122,6 +132,7 @@ export class ManagedSigningKeys implements SigningKeys {
       if (await this.commit(change)) {
         const detail = { kid, state: target.state };
         await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail });
+        await this.auditCreated(change.created, actor);
         this.deps.logger.warn({ event: "signing_key_revoked", ...detail }, "signing key revoked");
         return true;
       }
@@ -138,22 +149,35 @@ export class ManagedSigningKeys implements SigningKeys {
     if (retirements.length > 0 && (await this.commit({ transitions: retirements, created: [] }))) {
       for (const { kid } of retirements) await this.deps.auditor.record("signing_key_retired", SYSTEM.client, { detail: { kid } });
     }
-    if (!set.current || !set.next) await this.ensure(records, SYSTEM);
-    else if (scheduledRotationDue(set, now, this.timing)) await this.rotate(SYSTEM).catch((error: unknown) => this.deps.logger.warn({ err: error }, "scheduled signing-key rotation skipped"));
+    if (!set.current || set.next?.algorithm !== this.algorithm) await this.ensure(records, SYSTEM);
+    else if (scheduledRotationDue(set, now, this.timing) || algorithmSwitchDue(set, now, this.timing, this.algorithm)) await this.rotate(SYSTEM).catch((error: unknown) => this.deps.logger.warn({ err: error }, "scheduled signing-key rotation skipped"));
     await this.reload();
   }
 
-  /** A CURRENT and a NEXT key exist (a first start creates both; the CURRENT one signs at once). */
+  /**
+   * A CURRENT and a NEXT key exist (a first start creates both; the CURRENT one signs at once), the
+   * NEXT one of JWT_ALGORITHM: after the algorithm changed, a NEXT key of the old one (it never
+   * signed) is replaced, and the CURRENT key signs on until the new NEXT may (see maintain).
+   */
   private async ensure(records: SigningKeyRecord[], actor: KeyActor): Promise<void> {
     const set = keySet(records);
     const now = this.deps.clock.now();
     const change: KeyChange = { transitions: [], created: [] };
-    if (!set.current && set.next) change.transitions.push({ kid: set.next.kid, from: "NEXT", to: "CURRENT", at: now });
-    if (!set.current && !set.next) change.created.push(await this.newKey("CURRENT", now));
-    if (!set.next || !set.current) change.created.push(await this.newKey("NEXT", now));
+    const stale = set.next && set.next.algorithm !== this.algorithm ? set.next : null;
+    const next = stale ? null : set.next;
+    if (stale) change.transitions.push({ kid: stale.kid, from: "NEXT", to: "REVOKED", at: now });
+    if (!set.current && next) change.transitions.push({ kid: next.kid, from: "NEXT", to: "CURRENT", at: now });
+    if (!set.current && !next) change.created.push(await this.newKey("CURRENT", now));
+    if (!next || !set.current) change.created.push(await this.newKey("NEXT", now));
     if (change.created.length === 0 && change.transitions.length === 0) return;
     if (!(await this.commit(change))) return;
-    for (const key of change.created) {
+    if (stale) await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail: { kid: stale.kid, state: "NEXT" } });
+    await this.auditCreated(change.created, actor);
+  }
+
+  /** Every key that comes to exist is in the audit trail, whichever change made it. */
+  private async auditCreated(created: SigningKeyRecord[], actor: KeyActor): Promise<void> {
+    for (const key of created) {
       await this.deps.auditor.record("signing_key_created", actor.client, { userId: actor.userId, detail: { kid: key.kid, state: key.state } });
     }
   }
@@ -196,7 +220,8 @@ export class ManagedSigningKeys implements SigningKeys {
   }
 
   private snapshot(records: SigningKeyRecord[]): KeyRingSnapshot {
-    const live = records.filter((key) => key.state !== "REVOKED" && key.algorithm === this.algorithm);
+    // Every algorithm: after JWT_ALGORITHM changed, the old keys sign and verify until rotated out.
+    const live = records.filter((key) => key.state !== "REVOKED");
     const current = live.find((key) => key.state === "CURRENT") ?? null;
     const verifiers: VerificationKey[] = live.map((key) => ({ kid: key.kid, algorithm: key.algorithm, key: this.publicKey(key) }));
     return {

@@ -1,3 +1,4 @@
+import type { AsymmetricAlgorithm } from "./key-material";
 import type { KeyTransition, SigningKeyRecord } from "./signing-key-records";
 
 /**
@@ -64,4 +65,13 @@ export function scheduledRotationDue(set: KeySet, now: Date, timing: KeyTiming):
   if (timing.rotationMs === null || !set.current || !set.next) return false;
   const since = (set.current.activatedAt ?? set.current.createdAt).getTime();
   return since + timing.rotationMs <= now.getTime() && promotableAt(set.next, timing).getTime() <= now.getTime();
+}
+
+/**
+ * JWT_ALGORITHM changed: the CURRENT key is of the old algorithm and the NEXT one, of the new, has
+ * been published long enough. Switching is a rotation like any other, so no verifier breaks.
+ */
+export function algorithmSwitchDue(set: KeySet, now: Date, timing: KeyTiming, algorithm: AsymmetricAlgorithm): boolean {
+  if (!set.current || !set.next || set.current.algorithm === algorithm || set.next.algorithm !== algorithm) return false;
+  return promotableAt(set.next, timing).getTime() <= now.getTime();
 }

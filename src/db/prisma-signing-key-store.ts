@@ -1,7 +1,7 @@
 import type { KeyChange, KeyTransition, SigningKeyRecord, SigningKeyStore } from "../auth/signing-key-records";
 import { SIGNING_KEY_STATES } from "../auth/signing-key-records";
 import type { PublicJwk } from "../auth/key-material";
-import type { Prisma, PrismaClient } from "./generated/prisma/client";
+import { Prisma, type PrismaClient } from "./generated/prisma/client";
 import { isUniqueViolation } from "./prisma-errors";
 import { TX_OPTIONS } from "./transaction-options";
 
@@ -29,14 +29,23 @@ export class PrismaSigningKeyStore implements SigningKeyStore {
       }, TX_OPTIONS);
       return true;
     } catch (error) {
-      if (error instanceof LostRace) return false;
-      // A second CURRENT or NEXT (another instance created one first), or the same kid twice.
-      if (["signing_keys_one_current", "signing_keys_one_next", "signing_keys_pkey"].some((c) => isUniqueViolation(error, c, "kid"))) {
-        return false;
-      }
+      if (error instanceof LostRace || lostToAnotherWriter(error)) return false;
       throw error;
     }
   }
+}
+
+const UNIQUE_CONSTRAINTS = ["signing_keys_one_current", "signing_keys_one_next", "signing_keys_pkey"];
+
+/**
+ * A second CURRENT or NEXT (another instance wrote one first), or the same kid twice. Every unique
+ * constraint of signing_keys means that, and the transaction touches no other table: so any P2002
+ * counts. @prisma/adapter-pg names a partial expression index by its parsed fields ("(true"), not
+ * by its name, so matching the name alone let a lost race throw instead of returning false.
+ */
+function lostToAnotherWriter(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
+  return UNIQUE_CONSTRAINTS.some((constraint) => isUniqueViolation(error, constraint, "kid"));
 }
 
 function dataFor(move: KeyTransition): Prisma.SigningKeyUpdateManyMutationInput {

@@ -71,10 +71,13 @@ export function authFixture(
     transport?: EventTransport;
     signingKeys?: SigningKeySettings;
     jwksMaxAgeMs?: number;
+    /** Another fixture's clock and stores: a second instance of the same deployment. */
+    clock?: ReturnType<typeof fixedClock>;
+    stores?: ReturnType<typeof memoryStores>;
   } = {},
 ) {
-  const clock = fixedClock(T0);
-  const stores = memoryStores();
+  const clock = options.clock ?? fixedClock(T0);
+  const stores = options.stores ?? memoryStores();
   const { audit } = stores;
   const limits = { ...RELAXED_LIMITS, ...options.limits };
   const limiter = createRateLimiter(limits, { redisUrl: null, keyPrefix: "test" }).limiter;

@@ -1,6 +1,7 @@
 import { MemoryAuditLog } from "./memory/memory-audit-log";
 import { MemoryRetention } from "./memory/memory-retention";
 import { MemorySessionStore } from "./memory/memory-session-store";
+import { MemorySigningKeyStore } from "./memory/memory-signing-key-store";
 import { MemoryUserStore } from "./memory/memory-user-store";
 
 /**
@@ -8,7 +9,7 @@ import { MemoryUserStore } from "./memory/memory-user-store";
  * the same contract suite as the Prisma adapters (test/db/memory.store.test.ts), so a test that
  * passes against them is not passing against a looser model of storage.
  */
-export { MemoryAuditLog, MemoryRetention, MemorySessionStore, MemoryUserStore };
+export { MemoryAuditLog, MemoryRetention, MemorySessionStore, MemorySigningKeyStore, MemoryUserStore };
 
 export function memoryStores() {
   const users = new MemoryUserStore();
