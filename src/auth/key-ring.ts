@@ -21,6 +21,8 @@ export interface KeyRingSnapshot {
 export interface JwksDocument {
   body: string;
   etag: string;
+  /** The algorithms of the published keys (two while JWT_ALGORITHM changes between ES256 and RS256). */
+  algorithms: string[];
 }
 
 /**
@@ -73,5 +75,5 @@ export class KeyRing {
 
 function jwksOf(keys: PublicJwk[]): JwksDocument {
   const body = JSON.stringify({ keys });
-  return { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+  return { body, algorithms: [...new Set(keys.map((key) => key.alg))], etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
 }

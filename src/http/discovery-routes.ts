@@ -33,7 +33,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
     return {
       issuer: options.issuer,
       jwks_uri: `${base}${JWKS_PATH}`,
-      id_token_signing_alg_values_supported: [options.keys.algorithm],
+      // Every algorithm a published key uses, the configured one first (HS256 publishes none).
+      id_token_signing_alg_values_supported: [...new Set([options.keys.algorithm, ...options.keys.jwks().algorithms])],
       // Required members of OpenID discovery that strict parsers check; this server issues no ID
       // tokens and has no authorization endpoint, only access tokens and their keys.
       response_types_supported: ["token"],

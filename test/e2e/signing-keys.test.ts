@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { login, onlyError, type Pair, signup, startServer, type TestServer } from "../support/server";
+import { login, onlyError, type Pair, signup, startServer, type TestServer, withServer } from "../support/server";
 import { wsClient } from "../support/ws-client";
 
 const KEK = Buffer.alloc(32, 9).toString("base64");
@@ -239,4 +239,31 @@ describe("RS256 and key files", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("changing JWT_ALGORITHM from ES256 to RS256 on a database with keys", () => {
+  it("is a rotation: old tokens keep working, both algorithms are announced, RS256 signs once its key was published long enough", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "alg-switch-"));
+    const databaseUrl = `pglite:${join(dir, "pglite")}`;
+    const env = { JWT_SECRET: "", KEY_ENCRYPTION_KEY: KEK, JWKS_MAX_AGE: "1" };
+    try {
+      const before = await withServer({ databaseUrl, env: { ...env, JWT_ALGORITHM: "ES256" } }, (s) => signup(s, "switch@example.com"));
+      await withServer({ databaseUrl, env: { ...env, JWT_ALGORITHM: "RS256" } }, async (server) => {
+        const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+        expect(discovery.id_token_signing_alg_values_supported).toEqual(["RS256", "ES256"]);
+        expect((await me(server, before.accessToken)).body.data?.me.id).toBe(before.user.id);
+        // The RS256 key signs after JWKS_MAX_AGE + the reload interval (2 s here), promoted by the key job.
+        const deadline = Date.now() + 15_000;
+        let alg = header((await login(server, "switch@example.com")).body.data?.login.accessToken ?? "").alg;
+        while (alg !== "RS256" && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          alg = header((await login(server, "switch@example.com")).body.data?.login.accessToken ?? "").alg;
+        }
+        expect(alg).toBe("RS256");
+        expect((await me(server, before.accessToken)).body.data?.me.id).toBe(before.user.id);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
