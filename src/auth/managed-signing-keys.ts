@@ -1,12 +1,11 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import type { VerificationKey } from "./access-token-verification";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AuthLogger } from "./deps";
 import { signingKeyRefused } from "./errors";
 import type { KeyCipher } from "./key-cipher";
-import { type AsymmetricAlgorithm, generateSigningKey, publicJwkOf } from "./key-material";
-import type { KeyRing, KeyRingSnapshot } from "./key-ring";
+import type { AsymmetricAlgorithm } from "./key-material";
+import type { KeyRing } from "./key-ring";
+import { SealedKeyMaterial } from "./sealed-key-material";
 import type { SecurityEventBus } from "./security-events";
 import type { KeyChange, SigningKeyRecord, SigningKeyStore } from "./signing-key-records";
 import {
@@ -40,8 +39,7 @@ const SYSTEM: KeyActor = { userId: null, client: { ip: null, userAgent: "signing
  */
 export class ManagedSigningKeys implements SigningKeys {
   readonly managed = true;
-  private readonly privateKeys = new Map<string, KeyObject>();
-  private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly material: SealedKeyMaterial;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
 
@@ -49,7 +47,9 @@ export class ManagedSigningKeys implements SigningKeys {
     readonly algorithm: AsymmetricAlgorithm,
     private readonly deps: ManagedKeysDeps,
     readonly timing: KeyTiming,
-  ) {}
+  ) {
+    this.material = new SealedKeyMaterial(algorithm, deps.cipher);
+  }
 
   jwks() {
     return this.deps.ring.jwks();
@@ -74,7 +74,7 @@ export class ManagedSigningKeys implements SigningKeys {
       try {
         do {
           this.reloadAgain = false;
-          this.deps.ring.replace(this.snapshot(await this.deps.store.list()));
+          this.deps.ring.replace(this.material.snapshot(await this.deps.store.list()));
         } while (this.reloadAgain);
       } finally {
         this.reloading = null;
@@ -103,7 +103,7 @@ export class ManagedSigningKeys implements SigningKeys {
       const now = this.deps.clock.now();
       const ready = promotableAt(set.next, this.timing).getTime();
       if (ready > now.getTime()) throw signingKeyRefused("ROTATION_TOO_EARLY", Math.ceil((ready - now.getTime()) / 1000));
-      const next = await this.newKey("NEXT", now);
+      const next = await this.material.mint("NEXT", now);
       if (await this.commit({ transitions: rotation(set, now), created: [next] })) {
         const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
         await this.deps.auditor.record("signing_key_rotated", actor.client, { userId: actor.userId, detail });
@@ -167,8 +167,8 @@ export class ManagedSigningKeys implements SigningKeys {
     const next = stale ? null : set.next;
     if (stale) change.transitions.push({ kid: stale.kid, from: "NEXT", to: "REVOKED", at: now });
     if (!set.current && next) change.transitions.push({ kid: next.kid, from: "NEXT", to: "CURRENT", at: now });
-    if (!set.current && !next) change.created.push(await this.newKey("CURRENT", now));
-    if (!next || !set.current) change.created.push(await this.newKey("NEXT", now));
+    if (!set.current && !next) change.created.push(await this.material.mint("CURRENT", now));
+    if (!next || !set.current) change.created.push(await this.material.mint("NEXT", now));
     if (change.created.length === 0 && change.transitions.length === 0) return;
     if (!(await this.commit(change))) return;
     if (stale) await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail: { kid: stale.kid, state: "NEXT" } });
@@ -190,8 +190,8 @@ export class ManagedSigningKeys implements SigningKeys {
       }
       change.transitions.push({ kid: set.next.kid, from: "NEXT", to: "CURRENT", at: now });
     }
-    if (target.state === "CURRENT" && !set.next) change.created.push(await this.newKey("CURRENT", now));
-    if (target.state === "CURRENT" || target.state === "NEXT") change.created.push(await this.newKey("NEXT", now));
+    if (target.state === "CURRENT" && !set.next) change.created.push(await this.material.mint("CURRENT", now));
+    if (target.state === "CURRENT" || target.state === "NEXT") change.created.push(await this.material.mint("NEXT", now));
     return change;
   }
 
@@ -201,60 +201,5 @@ export class ManagedSigningKeys implements SigningKeys {
     await this.reload();
     if (applied) this.deps.bus.publish({ type: "SIGNING_KEYS_CHANGED", at: this.deps.clock.now() });
     return applied;
-  }
-
-  private async newKey(state: "NEXT" | "CURRENT", now: Date): Promise<SigningKeyRecord> {
-    const pair = await generateSigningKey(this.algorithm);
-    const pkcs8 = pair.privateKey.export({ format: "der", type: "pkcs8" });
-    return {
-      kid: pair.kid,
-      algorithm: this.algorithm,
-      state,
-      publicJwk: publicJwkOf(pair.publicKey, pair.kid, this.algorithm),
-      sealedPrivateKey: this.deps.cipher.seal(pair.kid, pkcs8),
-      createdAt: now,
-      activatedAt: state === "CURRENT" ? now : null,
-      retiredAt: null,
-      revokedAt: null,
-    };
-  }
-
-  private snapshot(records: SigningKeyRecord[]): KeyRingSnapshot {
-    // Every algorithm: after JWT_ALGORITHM changed, the old keys sign and verify until rotated out.
-    const live = records.filter((key) => key.state !== "REVOKED");
-    const current = live.find((key) => key.state === "CURRENT") ?? null;
-    const verifiers: VerificationKey[] = live.map((key) => ({ kid: key.kid, algorithm: key.algorithm, key: this.publicKey(key) }));
-    return {
-      signer: current ? { kid: current.kid, algorithm: current.algorithm, key: this.privateKey(current) } : null,
-      verifiers,
-      published: live.map((key) => key.publicJwk),
-    };
-  }
-
-  private publicKey(record: SigningKeyRecord): KeyObject {
-    let key = this.publicKeys.get(record.kid);
-    if (!key) {
-      key = createPublicKey({ key: { ...record.publicJwk }, format: "jwk" });
-      this.publicKeys.set(record.kid, key);
-    }
-    return key;
-  }
-
-  /** Opened once per kid; a key that does not open under KEY_ENCRYPTION_KEY stops the caller loudly. */
-  private privateKey(record: SigningKeyRecord): KeyObject {
-    let key = this.privateKeys.get(record.kid);
-    if (key) return key;
-    if (!record.sealedPrivateKey) throw new Error(`signing key ${record.kid} is CURRENT but has no private key`);
-    let der: Buffer;
-    try {
-      der = this.deps.cipher.open(record.kid, record.sealedPrivateKey);
-    } catch {
-      throw new Error(
-        `KEY_ENCRYPTION_KEY does not open signing key ${record.kid}: set the KEY_ENCRYPTION_KEY the keys were sealed with`,
-      );
-    }
-    key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
-    this.privateKeys.set(record.kid, key);
-    return key;
   }
 }
