@@ -1,5 +1,5 @@
 import { ConfigError } from "./config-error";
-import { type Env, readEnum, readOptional } from "./readers";
+import { type Env, parseBaseUrl, readEnum, readOptional } from "./readers";
 
 export const BREACH_CHECKS = ["off", "hibp"] as const;
 export const DEFAULT_HIBP_API_URL = "https://api.pwnedpasswords.com";
@@ -21,14 +21,9 @@ export function readBreachCheck(env: Env): BreachCheckConfig | null {
 function readApiUrl(env: Env): string {
   const value = readOptional(env, "HIBP_API_URL");
   if (value === undefined) return DEFAULT_HIBP_API_URL;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+  const url = parseBaseUrl(value);
+  if (url === null) {
     throw new ConfigError("HIBP_API_URL", `expected a base URL like ${DEFAULT_HIBP_API_URL} (http or https, no query or credentials)`);
   }
-  return url.href.replace(/\/+$/, "");
+  return url;
 }

@@ -54,3 +54,15 @@ export function readDuration(env: Env, name: string, fallback: string, min: numb
   }
   return seconds;
 }
+
+/** An http(s) base URL without query, fragment or credentials, trailing slashes dropped; null otherwise. */
+export function parseBaseUrl(value: string): string | null {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) return null;
+  return url.href.replace(/\/+$/, "");
+}

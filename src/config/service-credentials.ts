@@ -30,19 +30,3 @@ export function readServiceCredentials(env: Env): ServiceCredential[] {
     return { id, secret };
   });
 }
-
-/** PUBLIC_URL: where other services reach this server (discovery documents name absolute URLs). */
-export function readPublicUrl(env: Env): string | null {
-  const value = readOptional(env, "PUBLIC_URL");
-  if (value === undefined) return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
-    throw new ConfigError("PUBLIC_URL", `"${value}" is not a base URL; use e.g. https://auth.example.com`);
-  }
-  return url.href.replace(/\/+$/, "");
-}
