@@ -1,0 +1,38 @@
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/logger";
+import { IMPLICIT_HS256_NOTICE, warnAboutRiskySettings } from "../src/startup-warnings";
+import { logSink } from "./support/capture";
+
+const SECRET = "s".repeat(40);
+const KEK = Buffer.alloc(32, 8).toString("base64");
+
+function messages(env: Record<string, string>): Array<{ level: number; msg: string }> {
+  const lines: string[] = [];
+  warnAboutRiskySettings(loadConfig(env), createLogger("info", logSink(lines)));
+  return lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+}
+
+describe("startup notices about signing", () => {
+  it("an existing HS256 deployment (JWT_SECRET, no JWT_ALGORITHM) is told once, in one line, how to move", () => {
+    const said = messages({ JWT_SECRET: SECRET });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ level: 30, msg: IMPLICIT_HS256_NOTICE, algorithm: "HS256" });
+    expect(IMPLICIT_HS256_NOTICE).not.toContain("\n");
+    expect(IMPLICIT_HS256_NOTICE).toMatch(/JWT_ALGORITHM=ES256.*JWT_ALGORITHM=HS256/);
+  });
+
+  it("says nothing once HS256 is chosen explicitly, or for ES256 with its key set", () => {
+    expect(messages({ JWT_SECRET: SECRET, JWT_ALGORITHM: "HS256" })).toEqual([]);
+    expect(messages({ KEY_ENCRYPTION_KEY: KEK })).toEqual([]);
+  });
+
+  it("warns about a JWT_SECRET that no longer signs, and a production deployment without PUBLIC_URL", () => {
+    expect(messages({ JWT_SECRET: SECRET, JWT_ALGORITHM: "ES256", KEY_ENCRYPTION_KEY: KEK }).map((m) => m.msg)).toEqual([
+      "JWT_SECRET is set but unused: JWT_ALGORITHM is ES256; HS256 tokens are no longer accepted",
+    ]);
+    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK }).map((m) => m.msg)).toEqual([
+      expect.stringMatching(/^PUBLIC_URL not set/),
+    ]);
+    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://auth.example.com" })).toEqual([]);
+  });
+});
