@@ -61,7 +61,12 @@ export class ManagedSigningKeys implements SigningKeys {
 
   async start(): Promise<void> {
     await this.ensure(await this.deps.store.list(), SYSTEM);
-    await this.reload();
+    // At start a CURRENT key that does not open (another KEY_ENCRYPTION_KEY) stops the server.
+    this.deps.ring.replace(this.material.snapshot(await this.deps.store.list(), true, (problem) => this.problem(problem)));
+  }
+
+  private problem(message: string): void {
+    this.deps.logger.error({ event: "signing_key_unusable" }, message);
   }
 
   /** Re-reads the key set; concurrent calls share one read, and a call during a read queues one more. */
@@ -74,7 +79,7 @@ export class ManagedSigningKeys implements SigningKeys {
       try {
         do {
           this.reloadAgain = false;
-          this.deps.ring.replace(this.material.snapshot(await this.deps.store.list()));
+          this.deps.ring.replace(this.material.snapshot(await this.deps.store.list(), false, (problem) => this.problem(problem)));
         } while (this.reloadAgain);
       } finally {
         this.reloading = null;
@@ -104,13 +109,13 @@ export class ManagedSigningKeys implements SigningKeys {
       const ready = promotableAt(set.next, this.timing).getTime();
       if (ready > now.getTime()) throw signingKeyRefused("ROTATION_TOO_EARLY", Math.ceil((ready - now.getTime()) / 1000));
       const next = await this.material.mint("NEXT", now);
-      if (await this.commit({ transitions: rotation(set, now), created: [next] })) {
-        const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
+      const detail = { kid: set.next.kid, previousKid: set.current.kid, nextKid: next.kid };
+      const applied = await this.commit({ transitions: rotation(set, now), created: [next] }, async () => {
         await this.deps.auditor.record("signing_key_rotated", actor.client, { userId: actor.userId, detail });
         await this.auditCreated([next], actor);
         this.deps.logger.info({ event: "signing_key_rotated", ...detail }, "signing key rotated");
-        return viewOf({ ...set.next, state: "CURRENT", activatedAt: now }, this.timing);
-      }
+      });
+      if (applied) return viewOf({ ...set.next, state: "CURRENT", activatedAt: now }, this.timing);
       // Another instance changed the keys first: decide again on what it left.
     }
     throw signingKeyRefused("ROTATION_TOO_EARLY", Math.ceil(this.timing.promotionDelayMs / 1000));
@@ -129,13 +134,13 @@ export class ManagedSigningKeys implements SigningKeys {
       if (target.state === "REVOKED") return false;
       const now = this.deps.clock.now();
       const change = await this.revocation(target, keySet(records), now);
-      if (await this.commit(change)) {
-        const detail = { kid, state: target.state };
+      const detail = { kid, state: target.state };
+      const applied = await this.commit(change, async () => {
         await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail });
         await this.auditCreated(change.created, actor);
         this.deps.logger.warn({ event: "signing_key_revoked", ...detail }, "signing key revoked");
-        return true;
-      }
+      });
+      if (applied) return true;
     }
     throw new Error("signing keys kept changing while revoking; try again");
   }
@@ -146,8 +151,10 @@ export class ManagedSigningKeys implements SigningKeys {
     const now = this.deps.clock.now();
     const set = keySet(records);
     const retirements = dueRetirements(set, now, this.timing);
-    if (retirements.length > 0 && (await this.commit({ transitions: retirements, created: [] }))) {
-      for (const { kid } of retirements) await this.deps.auditor.record("signing_key_retired", SYSTEM.client, { detail: { kid } });
+    if (retirements.length > 0) {
+      await this.commit({ transitions: retirements, created: [] }, async () => {
+        for (const { kid } of retirements) await this.deps.auditor.record("signing_key_retired", SYSTEM.client, { detail: { kid } });
+      });
     }
     if (!set.current || set.next?.algorithm !== this.algorithm) await this.ensure(records, SYSTEM);
     else if (scheduledRotationDue(set, now, this.timing) || algorithmSwitchDue(set, now, this.timing, this.algorithm)) await this.rotate(SYSTEM).catch((error: unknown) => this.deps.logger.warn({ err: error }, "scheduled signing-key rotation skipped"));
@@ -170,9 +177,10 @@ export class ManagedSigningKeys implements SigningKeys {
     if (!set.current && !next) change.created.push(await this.material.mint("CURRENT", now));
     if (!next || !set.current) change.created.push(await this.material.mint("NEXT", now));
     if (change.created.length === 0 && change.transitions.length === 0) return;
-    if (!(await this.commit(change))) return;
-    if (stale) await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail: { kid: stale.kid, state: "NEXT" } });
-    await this.auditCreated(change.created, actor);
+    await this.commit(change, async () => {
+      if (stale) await this.deps.auditor.record("signing_key_revoked", actor.client, { userId: actor.userId, detail: { kid: stale.kid, state: "NEXT" } });
+      await this.auditCreated(change.created, actor);
+    });
   }
 
   /** Every key that comes to exist is in the audit trail, whichever change made it. */
@@ -195,11 +203,19 @@ export class ManagedSigningKeys implements SigningKeys {
     return change;
   }
 
-  /** Writes a change; on success this instance reloads before anyone is told, then the others are. */
-  private async commit(change: KeyChange): Promise<boolean> {
+  /**
+   * Writes a change. Once it is in the database the other instances are told and it is audited,
+   * whatever happens next: a failure to re-read here must not hide a revocation from the others or
+   * from the trail. Then this instance reloads, so a revocation is in force here when this returns
+   * (a failed re-read is thrown, after the change was told).
+   */
+  private async commit(change: KeyChange, onApplied: () => Promise<void>): Promise<boolean> {
     const applied = await this.deps.store.apply(change);
+    if (applied) {
+      this.deps.bus.publish({ type: "SIGNING_KEYS_CHANGED", at: this.deps.clock.now() });
+      await onApplied();
+    }
     await this.reload();
-    if (applied) this.deps.bus.publish({ type: "SIGNING_KEYS_CHANGED", at: this.deps.clock.now() });
     return applied;
   }
 }

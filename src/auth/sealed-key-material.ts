@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import type { VerificationKey } from "./access-token-verification";
 import type { KeyCipher } from "./key-cipher";
-import { type AsymmetricAlgorithm, generateSigningKey, publicJwkOf } from "./key-material";
+import { algorithmOfKey, type AsymmetricAlgorithm, generateSigningKey, jwkThumbprint, type PublicJwk, publicJwkOf } from "./key-material";
 import type { KeyRingSnapshot } from "./key-ring";
 import type { SigningKeyRecord } from "./signing-key-records";
 
@@ -34,22 +34,47 @@ export class SealedKeyMaterial {
     };
   }
 
-  snapshot(records: SigningKeyRecord[]): KeyRingSnapshot {
+  /**
+   * The ring for these rows, key by key: a row that does not make a valid key (a JWK that does not
+   * import, or whose kid is not its thumbprint) is left out and reported, never allowed to freeze
+   * the ring on its previous contents (a later revocation would then never apply). The signer is
+   * null when the CURRENT key cannot be opened; `strict` (at start) throws instead.
+   */
+  snapshot(records: SigningKeyRecord[], strict: boolean, report: (problem: string) => void): KeyRingSnapshot {
     // Every algorithm: after JWT_ALGORITHM changed, the old keys sign and verify until rotated out.
-    const live = records.filter((key) => key.state !== "REVOKED");
-    const current = live.find((key) => key.state === "CURRENT") ?? null;
-    const verifiers: VerificationKey[] = live.map((key) => ({ kid: key.kid, algorithm: key.algorithm, key: this.publicKey(key) }));
+    const live: Array<{ record: SigningKeyRecord; key: KeyObject; jwk: PublicJwk }> = [];
+    for (const record of records.filter((key) => key.state !== "REVOKED")) {
+      try {
+        const key = this.publicKey(record);
+        live.push({ record, key, jwk: publicJwkOf(key, record.kid, record.algorithm) });
+      } catch (error) {
+        report(`signing key ${record.kid} left out: ${(error as Error).message}`);
+      }
+    }
+    const current = live.find(({ record }) => record.state === "CURRENT")?.record ?? null;
+    let signer: KeyRingSnapshot["signer"] = null;
+    try {
+      signer = current ? { kid: current.kid, algorithm: current.algorithm, key: this.privateKey(current) } : null;
+    } catch (error) {
+      if (strict) throw error;
+      report((error as Error).message);
+    }
     return {
-      signer: current ? { kid: current.kid, algorithm: current.algorithm, key: this.privateKey(current) } : null,
-      verifiers,
-      published: live.map((key) => key.publicJwk),
+      signer,
+      verifiers: live.map(({ record, key }): VerificationKey => ({ kid: record.kid, algorithm: record.algorithm, key })),
+      // Rebuilt from the key itself: only the public members RFC 7518 defines, whatever the row holds.
+      published: live.map(({ jwk }) => jwk),
     };
   }
 
+  /** The row's public key, imported once per kid; its kid must be its RFC 7638 thumbprint. */
   private publicKey(record: SigningKeyRecord): KeyObject {
     let key = this.publicKeys.get(record.kid);
     if (!key) {
       key = createPublicKey({ key: { ...record.publicJwk }, format: "jwk" });
+      if (jwkThumbprint(key) !== record.kid || algorithmOfKey(key) !== record.algorithm) {
+        throw new Error("its kid is not the thumbprint of its key, or its key does not fit its algorithm");
+      }
       this.publicKeys.set(record.kid, key);
     }
     return key;

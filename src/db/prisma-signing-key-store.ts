@@ -15,7 +15,8 @@ export class PrismaSigningKeyStore implements SigningKeyStore {
 
   async list(): Promise<SigningKeyRecord[]> {
     const rows = await this.prisma.signingKey.findMany({ orderBy: [{ createdAt: "asc" }, { kid: "asc" }] });
-    return rows.map(toRecord);
+    // A row this version cannot read (a newer release's state, say) is not a live key here.
+    return rows.flatMap((row) => toRecord(row) ?? []);
   }
 
   async apply(change: KeyChange): Promise<boolean> {
@@ -70,10 +71,10 @@ function toRow(key: SigningKeyRecord): Prisma.SigningKeyCreateInput {
   };
 }
 
-function toRecord(row: Row): SigningKeyRecord {
+function toRecord(row: Row): SigningKeyRecord | null {
   const state = SIGNING_KEY_STATES.find((s) => s === row.state);
   const algorithm = row.algorithm === "ES256" || row.algorithm === "RS256" ? row.algorithm : null;
-  if (!state || !algorithm) throw new Error(`signing key ${row.kid} has an unknown state or algorithm`);
+  if (!state || !algorithm) return null;
   return {
     kid: row.kid,
     algorithm,

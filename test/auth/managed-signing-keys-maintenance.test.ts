@@ -154,3 +154,42 @@ describe("changing JWT_ALGORITHM on a database that holds keys", () => {
     expect(stored(fx.store, "CURRENT").algorithm).toBe("ES256");
   });
 });
+
+describe("rows that do not make a valid key", () => {
+  it("are left out and reported, and never freeze the ring: a later revocation still applies", async () => {
+    const fx = await managedAuth("ES256");
+    const token = (await fx.signup()).accessToken;
+    const next = stored(fx.store, "NEXT");
+    // A writer swaps the NEXT row's public key for one of their own (its kid no longer matches).
+    next.publicJwk = { ...stored(fx.store, "CURRENT").publicJwk, kid: next.kid };
+    const restarted = managedAuthUnstarted("ES256", { store: fx.store, shared: fx });
+    await restarted.auth.keys.start();
+    const published = (JSON.parse(restarted.auth.keys.jwks().body) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+    expect(published).toEqual([stored(fx.store, "CURRENT").kid]);
+    expect(await verdict(restarted.auth, token)).toBe("accepted");
+    // Its ring still follows the table: a revocation made elsewhere applies at its next read.
+    await fx.auth.keys.revoke(stored(fx.store, "CURRENT").kid, ADMIN_ACTOR);
+    await restarted.auth.keys.reload();
+    expect(await verdict(restarted.auth, token)).toBe("TOKEN_INVALID");
+  });
+
+  it("a change still reaches the audit trail when re-reading afterwards fails", async () => {
+    const fx = await managedAuth("ES256");
+    const kid = stored(fx.store, "CURRENT").kid;
+    const list = fx.store.list.bind(fx.store);
+    let failNextList = false;
+    fx.store.list = async () => {
+      if (failNextList) throw new Error("database blip");
+      return list();
+    };
+    const apply = fx.store.apply.bind(fx.store);
+    fx.store.apply = async (change) => {
+      const applied = await apply(change);
+      failNextList = true;
+      return applied;
+    };
+    await expect(fx.auth.keys.revoke(kid, ADMIN_ACTOR)).rejects.toThrow("database blip");
+    expect(stored(fx.store, "REVOKED").kid).toBe(kid);
+    expect(fx.audit.events.filter((e) => e.type === "signing_key_revoked").map((e) => e.detail?.kid)).toEqual([kid]);
+  });
+});
