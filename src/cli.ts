@@ -1,5 +1,5 @@
 import { isAuthError } from "./auth";
-import { KEYS_USAGE, runKeysCommand } from "./cli/keys-command";
+import { KEYS_USAGE, parseKeysCommand, runKeysCommand } from "./cli/keys-command";
 import { ConfigError, loadConfig } from "./config";
 import { openCore } from "./core";
 import { DataDirInUseError } from "./db";
@@ -13,16 +13,18 @@ const USAGE = `usage: npm run cli -- <command>\n  ${KEYS_USAGE.replace("usage: n
  * database, modules and security events, so running servers hear about what it changes).
  */
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command !== "keys") {
-    process.stderr.write(`${USAGE}\n`);
+  const [name, ...args] = argv;
+  const command = name === "keys" ? parseKeysCommand(args) : null;
+  if (!command) {
+    process.stderr.write(`${name === "keys" ? KEYS_USAGE : USAGE}\n`);
     return 2;
   }
   const config = loadConfig();
   // Warnings only: an operator's terminal is not the place for the server's info lines.
   const core = await openCore(config, MODULES, { logger: createLogger(config.logLevel === "silent" ? "silent" : "warn") });
   try {
-    return await runKeysCommand(core, args, { out: (line) => process.stdout.write(`${line}\n`) });
+    await runKeysCommand(core, command, { out: (line) => process.stdout.write(`${line}\n`) });
+    return 0;
   } finally {
     await core.close();
   }

@@ -10,32 +10,36 @@ export interface CommandOutput {
   out(line: string): void;
 }
 
+export type KeysCommand = { action: "list"; json: boolean } | { action: "rotate" } | { action: "revoke"; kid: string };
+
+/** Null for anything else: usage errors are told before the database is opened. */
+export function parseKeysCommand(args: readonly string[]): KeysCommand | null {
+  const [action, ...rest] = args;
+  if (action === "list" && rest.length === 0) return { action, json: false };
+  if (action === "list" && rest.length === 1 && rest[0] === "--json") return { action, json: true };
+  if (action === "rotate" && rest.length === 0) return { action };
+  if (action === "revoke" && rest.length === 1 && rest[0]) return { action, kid: rest[0] };
+  return null;
+}
+
 /**
  * `keys list | rotate | revoke <kid>`: the admin GraphQL operations on the same core, for
- * operators without an ADMIN token. Returns the exit code.
+ * operators without an ADMIN token.
  */
-export async function runKeysCommand(core: Core, args: readonly string[], io: CommandOutput): Promise<number> {
-  const [action, ...rest] = args;
+export async function runKeysCommand(core: Core, command: KeysCommand, io: CommandOutput): Promise<void> {
   const keys = core.auth.keys;
-  if (action === "list" && (rest.length === 0 || (rest.length === 1 && rest[0] === "--json"))) {
+  if (command.action === "list") {
     const list = await keys.list();
-    if (rest[0] === "--json") io.out(JSON.stringify(list, null, 2));
+    if (command.json) io.out(JSON.stringify(list, null, 2));
     else if (list.length === 0) io.out(`No published keys: access tokens are ${keys.algorithm}, signed with JWT_SECRET, which is never listed.`);
     else for (const line of table(list)) io.out(line);
-    return 0;
-  }
-  if (action === "rotate" && rest.length === 0) {
+  } else if (command.action === "rotate") {
     const key = await keys.rotate(CLI_ACTOR);
     io.out(`Rotated: ${key.kid} (${key.algorithm}) now signs; the previous key stays published until its tokens have expired.`);
-    return 0;
+  } else {
+    const revoked = await keys.revoke(command.kid, CLI_ACTOR);
+    io.out(revoked ? `Revoked ${command.kid}: its tokens are refused from now on.` : `${command.kid} was already revoked.`);
   }
-  if (action === "revoke" && rest.length === 1 && rest[0]) {
-    const revoked = await keys.revoke(rest[0], CLI_ACTOR);
-    io.out(revoked ? `Revoked ${rest[0]}: its tokens are refused from now on.` : `${rest[0]} was already revoked.`);
-    return 0;
-  }
-  io.out(KEYS_USAGE);
-  return 2;
 }
 
 function table(keys: readonly SigningKeyView[]): string[] {

@@ -77,7 +77,7 @@ describe("npm run cli -- keys (embedded database)", () => {
     expect(after.filter((k) => k.state === "NEXT")).toHaveLength(1);
 
     expect(await cli(["keys", "revoke", "no-such-kid"], env)).toMatchObject({ code: 1, stderr: "Refused: No signing key has this kid.\n" });
-    expect(await cli(["keys", "shred"], env)).toMatchObject({ code: 2 });
+    expect(await cli(["keys", "shred"], env)).toMatchObject({ code: 2, stderr: "usage: npm run cli -- keys list [--json] | keys rotate | keys revoke <kid>\n" });
     expect((await cli(["nothing"], env)).stderr).toMatch(/^usage: npm run cli -- <command>/);
   }, 240_000);
 
