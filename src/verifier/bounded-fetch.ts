@@ -25,16 +25,28 @@ export class FetchFailure extends Error {
  * Redirects are refused: the URL is configuration, and a hop elsewhere is not what was configured.
  */
 export async function fetchBounded(fetch: FetchLike, url: string, init: RequestInit, limits: FetchLimits): Promise<BoundedResponse> {
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
-  const signal = limits.signal ? AbortSignal.any([timeout, limits.signal]) : timeout;
+  // One controller per request, its own timer, and the close listener removed afterwards:
+  // AbortSignal.any over the verifier's long-lived close signal keeps an entry per call on Node 20.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no complete answer within ${limits.timeoutMs} ms`));
+  }, limits.timeoutMs);
+  const onClose = () => controller.abort(limits.signal?.reason);
+  if (limits.signal?.aborted) onClose();
+  else limits.signal?.addEventListener("abort", onClose, { once: true });
   try {
-    const response = await fetch(url, { ...init, signal, redirect: "error" });
+    const response = await fetch(url, { ...init, signal: controller.signal, redirect: "error" });
     const body = await readCapped(response, url, limits.maxBytes);
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     if (error instanceof FetchFailure) throw error;
-    const why = timeout.aborted ? `no complete answer within ${limits.timeoutMs} ms` : String(error);
+    const why = timedOut ? `no complete answer within ${limits.timeoutMs} ms` : String(error);
     throw new FetchFailure(`${init.method ?? "GET"} ${url} failed: ${why}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    limits.signal?.removeEventListener("abort", onClose);
   }
 }
 

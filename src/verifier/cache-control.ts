@@ -17,3 +17,14 @@ export function jwksMaxAgeSeconds(cacheControl: string | null): number {
   if (!Number.isInteger(seconds) || seconds < 0) return DEFAULT_JWKS_MAX_AGE_SECONDS;
   return Math.min(MAX_JWKS_MAX_AGE_SECONDS, Math.max(MIN_JWKS_MAX_AGE_SECONDS, seconds));
 }
+
+/**
+ * The lifetime left, in seconds: `max-age` minus the `Age` a cache in between reports (RFC 9111
+ * §4.2.3), so a copy a CDN has held for a while is not kept for another full `max-age`.
+ */
+export function jwksFreshSeconds(headers: { get(name: string): string | null }): number {
+  const maxAge = jwksMaxAgeSeconds(headers.get("cache-control"));
+  const age = Number(headers.get("age") ?? "0");
+  const held = Number.isInteger(age) && age > 0 ? age : 0;
+  return Math.max(MIN_JWKS_MAX_AGE_SECONDS, maxAge - held);
+}

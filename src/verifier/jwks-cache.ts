@@ -1,6 +1,6 @@
 import type { VerificationKey } from "../auth/access-token-verification";
 import { type BoundedResponse, FetchFailure, type FetchLike, fetchBounded } from "./bounded-fetch";
-import { jwksMaxAgeSeconds } from "./cache-control";
+import { jwksFreshSeconds } from "./cache-control";
 import { type KeySet, parseKeySet } from "./jwk-set";
 
 export interface JwksCacheOptions {
@@ -63,13 +63,13 @@ export class JwksCache {
     try {
       const response = await this.request();
       if (response.status === 304 && this.keys) {
-        this.freshUntil = startedAt + jwksMaxAgeSeconds(response.headers.get("cache-control")) * 1000;
+        this.freshUntil = startedAt + jwksFreshSeconds(response.headers) * 1000;
         return;
       }
       if (response.status !== 200) throw new FetchFailure(`GET ${this.options.url} answered HTTP ${response.status}`);
       this.keys = parseKeySet(response.body, this.keys ?? new Map());
       this.etag = response.headers.get("etag");
-      this.freshUntil = startedAt + jwksMaxAgeSeconds(response.headers.get("cache-control")) * 1000;
+      this.freshUntil = startedAt + jwksFreshSeconds(response.headers) * 1000;
     } catch (error) {
       this.freshUntil = startedAt + Math.min(this.options.refetchCooldownMs, MAX_FAILURE_BACKOFF_MS);
       this.options.onError(error);

@@ -1,4 +1,4 @@
-import { jwksMaxAgeSeconds } from "../../src/verifier/cache-control";
+import { jwksFreshSeconds, jwksMaxAgeSeconds } from "../../src/verifier/cache-control";
 
 describe("JWKS lifetime from Cache-Control", () => {
   it.each([
@@ -16,4 +16,15 @@ describe("JWKS lifetime from Cache-Control", () => {
   ])("%s → %s s", (header, seconds) => {
     expect(jwksMaxAgeSeconds(header)).toBe(seconds);
   });
+});
+
+describe("JWKS lifetime left, with the Age of a cache in between", () => {
+  const headers = (values: Record<string, string>) => new Headers(values);
+  it.each([
+    [{ "cache-control": "public, max-age=600" }, 600],
+    [{ "cache-control": "public, max-age=600", age: "550" }, 50],
+    [{ "cache-control": "public, max-age=600", age: "900" }, 1],
+    [{ "cache-control": "public, max-age=600", age: "x" }, 600],
+    [{ age: "100" }, 500],
+  ])("%j → %s s", (values, seconds) => expect(jwksFreshSeconds(headers(values))).toBe(seconds));
 });
