@@ -42,7 +42,14 @@ export function resolvePersistedSecret(spec: SecretSpec): SecretResolution {
   }
   const secret = spec.generate();
   mkdirSync(dirname(spec.persistPath), { recursive: true });
-  writeFileSync(spec.persistPath, secret.toString("base64url") + "\n", { mode: 0o600 });
+  try {
+    // "wx": two processes starting together on a fresh checkout (a server and the CLI) must not
+    // each write their own value; the second one reads the first's.
+    writeFileSync(spec.persistPath, secret.toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return resolvePersistedSecret(spec);
+  }
   chmodSync(spec.persistPath, 0o600);
   return { secret, source: "generated", path: spec.persistPath };
 }

@@ -33,8 +33,9 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
     return {
       issuer: options.issuer,
       jwks_uri: `${base}${JWKS_PATH}`,
-      // Every algorithm a published key uses, the configured one first (HS256 publishes none).
-      id_token_signing_alg_values_supported: [...new Set([options.keys.algorithm, ...options.keys.jwks().algorithms])],
+      // Every algorithm a published key uses, the configured one first. Under HS256 none: nothing
+      // here is verifiable by others, and naming HS256 would only invite verifiers to allow it.
+      id_token_signing_alg_values_supported: algorithmsOf(options.keys),
       // Required members of OpenID discovery that strict parsers check; this server issues no ID
       // tokens and has no authorization endpoint, only access tokens and their keys.
       response_types_supported: ["token"],
@@ -44,6 +45,11 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
         : {}),
     };
   });
+}
+
+function algorithmsOf(keys: DiscoveryOptions["keys"]): string[] {
+  const published = keys.jwks().algorithms;
+  return published.includes(keys.algorithm) ? [keys.algorithm, ...published.filter((alg) => alg !== keys.algorithm)] : published;
 }
 
 /** RFC 9110 §13.1.2: a list of entity tags, weak ones compared weakly, or `*`. */

@@ -68,10 +68,26 @@ export async function registerIntrospectionRoute(app: FastifyInstance, options: 
 function authenticateClient(header: string | undefined, expected: ReadonlyArray<{ id: string; digest: Buffer }>): string | null {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? "");
   if (!match?.[1]) return null;
-  const presented = digest(Buffer.from(match[1], "base64").toString("utf8"));
+  const raw = Buffer.from(match[1], "base64").toString("utf8");
+  // RFC 6749 §2.3.1: clients form-encode id and secret before base64 (a "+" or "/" of a base64
+  // secret arrives as %2B, %2F); both spellings are accepted.
+  const presented = [raw, formDecodedPair(raw)].filter((value): value is string => value !== null).map(digest);
   let found: string | null = null;
-  for (const candidate of expected) if (timingSafeEqual(candidate.digest, presented)) found = candidate.id;
+  for (const candidate of expected) {
+    for (const value of presented) if (timingSafeEqual(candidate.digest, value)) found = candidate.id;
+  }
   return found;
+}
+
+function formDecodedPair(raw: string): string | null {
+  const colon = raw.indexOf(":");
+  if (colon < 0) return null;
+  try {
+    const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, " "));
+    return `${decode(raw.slice(0, colon))}:${decode(raw.slice(colon + 1))}`;
+  } catch {
+    return null;
+  }
 }
 
 function unauthorizedClient(reply: FastifyReply) {

@@ -2,7 +2,9 @@ import { createTokenVerifier } from "../../src/verifier";
 import { startServer, signup, type TestServer } from "../support/server";
 
 const SECRET = "s".repeat(40);
-const CREDENTIALS = `reports:${SECRET},billing:${"b".repeat(32)}`;
+/** A base64 secret, as `openssl rand -base64` makes: "+", "/" and "=" that RFC 6749 clients form-encode. */
+const BASE64_SECRET = "k+9/Zq==".repeat(5);
+const CREDENTIALS = `reports:${SECRET},billing:${"b".repeat(32)},ops:${BASE64_SECRET}`;
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
@@ -59,6 +61,13 @@ describe("POST /introspect (RFC 7662 token status for other services)", () => {
     } finally {
       server.clock.reset();
     }
+  });
+
+  it("accepts a client_secret_basic credential form-encoded as RFC 6749 §2.3.1 says, and as sent raw", async () => {
+    const pair = await signup(server, "intro-encoded@example.com");
+    expect((await introspect(server, pair.accessToken, basic("ops", encodeURIComponent(BASE64_SECRET)))).body).toMatchObject({ active: true });
+    expect((await introspect(server, pair.accessToken, basic("ops", BASE64_SECRET))).body).toMatchObject({ active: true });
+    expect((await introspect(server, pair.accessToken, basic("ops", encodeURIComponent(BASE64_SECRET.replace("k", "j"))))).status).toBe(401);
   });
 
   it("wants a form body with a token (RFC 7662 §2.1)", async () => {

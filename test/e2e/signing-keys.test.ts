@@ -185,7 +185,7 @@ describe("HS256 deployments", () => {
     const rotate = await server.gql(`mutation { rotateSigningKey { kid } }`, undefined, { token: admin });
     expect(onlyError(rotate).extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "KEYS_NOT_MANAGED" });
     const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(discovery.id_token_signing_alg_values_supported).toEqual(["HS256"]);
+    expect(discovery.id_token_signing_alg_values_supported).toEqual([]);
   });
 });
 
