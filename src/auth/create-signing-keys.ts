@@ -29,7 +29,8 @@ export function keyReloadIntervalMs(jwksMaxAgeMs: number): number {
 export function keyTiming(lifetimes: KeyLifetimes, rotationMs: number | null): KeyTiming {
   const staleness = keyReloadIntervalMs(lifetimes.jwksMaxAgeMs);
   return {
-    promotionDelayMs: lifetimes.jwksMaxAgeMs + staleness,
+    // Clock tolerance too: the instance promoting may run ahead of the one that stamped createdAt.
+    promotionDelayMs: lifetimes.jwksMaxAgeMs + staleness + lifetimes.clockToleranceMs,
     previousRetentionMs: lifetimes.accessTokenTtlMs + lifetimes.jwksMaxAgeMs + lifetimes.clockToleranceMs + staleness,
     rotationMs,
   };

@@ -8,7 +8,8 @@ import type { KeyTransition, SigningKeyRecord } from "./signing-key-records";
 export interface KeyTiming {
   /**
    * How long a NEXT key must have been published before it may sign: JWKS_MAX_AGE (a verifier's
-   * cached set then includes it) plus how stale another instance's view of the keys can be.
+   * cached set then includes it) plus how stale another instance's view of the keys can be, plus
+   * the clock tolerance between instances.
    */
   promotionDelayMs: number;
   /**

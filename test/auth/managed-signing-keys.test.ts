@@ -64,7 +64,7 @@ describe.each(["ES256", "RS256"] as const)("managed signing keys, %s", (algorith
   it("refuses a rotation until the NEXT key has been published for the promotion delay, saying how long to wait", async () => {
     const fx = await managedAuth(algorithm);
     const before = await fx.store.list();
-    expect(await rejection(fx.auth.keys.rotate(ADMIN_ACTOR))).toMatchObject({ code: "BAD_USER_INPUT", reason: "ROTATION_TOO_EARLY", retryAfter: 630 });
+    expect(await rejection(fx.auth.keys.rotate(ADMIN_ACTOR))).toMatchObject({ code: "BAD_USER_INPUT", reason: "ROTATION_TOO_EARLY", retryAfter: 635 });
     fx.clock.advance(PROMOTION_DELAY_MS - 1);
     expect(await rejection(fx.auth.keys.rotate(ADMIN_ACTOR))).toMatchObject({ code: "BAD_USER_INPUT", reason: "ROTATION_TOO_EARLY", retryAfter: 1 });
     expect(await fx.store.list()).toEqual(before);

@@ -33,12 +33,12 @@ function key(kid: string, state: SigningKeyState, fields: Partial<SigningKeyReco
 }
 
 describe("keyTiming", () => {
-  it("delays promotion by JWKS_MAX_AGE plus the reload interval, and keeps PREVIOUS keys for every token's life after it", () => {
+  it("delays promotion by JWKS_MAX_AGE plus the reload interval and the clock tolerance, and keeps PREVIOUS keys for every token's life after it", () => {
     const lifetimes = { jwksMaxAgeMs: 600_000, accessTokenTtlMs: 900_000, clockToleranceMs: 5_000 };
     // The reload interval (how stale another instance may be) is min(30 s, JWKS_MAX_AGE).
-    expect(keyTiming(lifetimes, null)).toEqual({ promotionDelayMs: 630_000, previousRetentionMs: 1_535_000, rotationMs: null });
+    expect(keyTiming(lifetimes, null)).toEqual({ promotionDelayMs: 635_000, previousRetentionMs: 1_535_000, rotationMs: null });
     expect(keyTiming({ ...lifetimes, jwksMaxAgeMs: 1_000 }, 7 * DAY)).toEqual({
-      promotionDelayMs: 2_000,
+      promotionDelayMs: 7_000,
       previousRetentionMs: 907_000,
       rotationMs: 7 * DAY,
     });

@@ -8,8 +8,8 @@ import { wsClient } from "../support/ws-client";
 
 const KEK = Buffer.alloc(32, 9).toString("base64");
 const ADMIN = { email: "keys-admin@example.com", password: "correct horse battery staple" };
-/** The default JWKS_MAX_AGE (600 s): a NEXT key may sign 630 s after it was published (max age + reload interval). */
-const PROMOTION_DELAY_MS = 630_000;
+/** The default JWKS_MAX_AGE (600 s): a NEXT key may sign 635 s after it was published (max age + reload interval + clock tolerance). */
+const PROMOTION_DELAY_MS = 635_000;
 const ES256_ENV = {
   JWT_SECRET: "",
   JWT_ALGORITHM: "ES256",
@@ -252,7 +252,7 @@ describe("changing JWT_ALGORITHM from ES256 to RS256 on a database with keys", (
         const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
         expect(discovery.id_token_signing_alg_values_supported).toEqual(["RS256", "ES256"]);
         expect((await me(server, before.accessToken)).body.data?.me.id).toBe(before.user.id);
-        // The RS256 key signs after JWKS_MAX_AGE + the reload interval (2 s here), promoted by the key job.
+        // The RS256 key signs after JWKS_MAX_AGE + the reload interval + the clock tolerance (7 s here), promoted by the key job.
         const deadline = Date.now() + 15_000;
         let alg = header((await login(server, "switch@example.com")).body.data?.login.accessToken ?? "").alg;
         while (alg !== "RS256" && Date.now() < deadline) {

@@ -12,8 +12,8 @@ import { login, onlyError, refresh, signup, startServer, type TestServer } from 
 const SERVICE = path.join(findProjectRoot(__dirname), "test", "fixtures", "verifier-service", "server.js");
 const ADMIN = { email: "rotation-admin@example.com", password: "correct horse battery staple" };
 const JWKS_MAX_AGE_S = 1;
-/** A NEXT key may sign once published for JWKS_MAX_AGE plus the key reload interval (also 1 s here). */
-const PROMOTION_DELAY_MS = 2 * JWKS_MAX_AGE_S * 1000;
+/** A NEXT key may sign once published for JWKS_MAX_AGE plus the key reload interval (also 1 s here) and the 5 s clock tolerance. */
+const PROMOTION_DELAY_MS = (2 * JWKS_MAX_AGE_S + 5) * 1000;
 
 interface Answer {
   ok: boolean;
@@ -122,17 +122,17 @@ describe("a separate service verifying tokens over JWKS while keys rotate", () =
     const traffic = Promise.all(users.map(worker));
     const rotatedTo: string[] = [];
     const first = Date.now();
-    for (let i = 0; i < 4; i++) rotatedTo.push(await rotate());
+    for (let i = 0; i < 3; i++) rotatedTo.push(await rotate());
     const rotationsTookMs = Date.now() - first;
     await sleep(1500);
     stop = true;
     await traffic;
     expect(failures).toEqual([]);
-    expect(rotatedTo).toHaveLength(4);
+    expect(rotatedTo).toHaveLength(3);
     // The server paced them: each new key waited for its publication delay before signing.
-    expect(rotationsTookMs).toBeGreaterThanOrEqual(3 * PROMOTION_DELAY_MS - 200);
-    // The traffic did meet the rotations: tokens of at least four different keys were verified.
-    expect(seenKids.size).toBeGreaterThanOrEqual(4);
+    expect(rotationsTookMs).toBeGreaterThanOrEqual(2 * PROMOTION_DELAY_MS - 200);
+    // The traffic did meet the rotations: tokens of at least three different keys were verified.
+    expect(seenKids.size).toBeGreaterThanOrEqual(3);
     expect(requests).toBeGreaterThan(50);
   }, 120_000);
 

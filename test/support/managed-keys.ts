@@ -5,8 +5,8 @@ import { MemorySigningKeyStore } from "./memory-stores";
 
 export const KEK = Buffer.alloc(32, 7);
 export const JWKS_MAX_AGE_MS = 600_000;
-/** keyTiming for JWKS_MAX_AGE 600 s: the max age plus the 30 s reload interval. */
-export const PROMOTION_DELAY_MS = 630_000;
+/** keyTiming for JWKS_MAX_AGE 600 s: the max age plus the 30 s reload interval and the 5 s clock tolerance. */
+export const PROMOTION_DELAY_MS = 635_000;
 /** The fixture's 900 s tokens + JWKS_MAX_AGE + 5 s clock tolerance + the 30 s reload interval. */
 export const PREVIOUS_RETENTION_MS = 1_535_000;
 
