@@ -33,6 +33,7 @@ export function keyTiming(lifetimes: KeyLifetimes, rotationMs: number | null): K
     promotionDelayMs: lifetimes.jwksMaxAgeMs + staleness + lifetimes.clockToleranceMs,
     previousRetentionMs: lifetimes.accessTokenTtlMs + lifetimes.jwksMaxAgeMs + lifetimes.clockToleranceMs + staleness,
     rotationMs,
+    staleAfterMs: staleness + lifetimes.clockToleranceMs,
   };
 }
 

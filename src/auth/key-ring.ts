@@ -23,6 +23,11 @@ export interface JwksDocument {
   etag: string;
   /** The algorithms of the published keys (two while JWT_ALGORITHM changes between ES256 and RS256). */
   algorithms: string[];
+  /**
+   * The set was read from the database too long ago (reloads failing): serve it, but let nobody
+   * cache it, since a NEXT key published meanwhile may be missing.
+   */
+  stale?: boolean;
 }
 
 /**

@@ -42,6 +42,8 @@ export class ManagedSigningKeys implements SigningKeys {
   private readonly material: SealedKeyMaterial;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
+  /** When the ring last took the table's contents (epoch ms). */
+  private loadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly algorithm: AsymmetricAlgorithm,
@@ -52,7 +54,8 @@ export class ManagedSigningKeys implements SigningKeys {
   }
 
   jwks() {
-    return this.deps.ring.jwks();
+    const stale = this.deps.clock.now().getTime() - this.loadedAt > this.timing.staleAfterMs;
+    return stale ? { ...this.deps.ring.jwks(), stale } : this.deps.ring.jwks();
   }
 
   onKeyDropped(listener: () => void): () => void {
@@ -63,6 +66,7 @@ export class ManagedSigningKeys implements SigningKeys {
     await this.ensure(await this.deps.store.list(), SYSTEM);
     // At start a CURRENT key that does not open (another KEY_ENCRYPTION_KEY) stops the server.
     this.deps.ring.replace(this.material.snapshot(await this.deps.store.list(), true, (problem) => this.problem(problem)));
+    this.loadedAt = this.deps.clock.now().getTime();
   }
 
   private problem(message: string): void {
@@ -79,7 +83,11 @@ export class ManagedSigningKeys implements SigningKeys {
       try {
         do {
           this.reloadAgain = false;
-          this.deps.ring.replace(this.material.snapshot(await this.deps.store.list(), false, (problem) => this.problem(problem)));
+          // Stamped before the read: the contents are at least this old.
+          const readAt = this.deps.clock.now().getTime();
+          const records = await this.deps.store.list();
+          this.deps.ring.replace(this.material.snapshot(records, false, (problem) => this.problem(problem)));
+          this.loadedAt = readAt;
         } while (this.reloadAgain);
       } finally {
         this.reloading = null;

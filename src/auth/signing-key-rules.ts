@@ -20,6 +20,11 @@ export interface KeyTiming {
   previousRetentionMs: number;
   /** SIGNING_KEY_ROTATION; null rotates only on request. */
   rotationMs: number | null;
+  /**
+   * A key set read longer ago than this is served as stale (no-cache): the promotion delay counts
+   * on no instance publishing a view older than the reload interval plus this margin.
+   */
+  staleAfterMs: number;
 }
 
 export interface KeySet {

@@ -23,7 +23,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
   const cacheControl = `public, max-age=${options.jwksMaxAgeSeconds}`;
   app.get(JWKS_PATH, { config: CACHEABLE }, async (request, reply) => {
     const document = options.keys.jwks();
-    void reply.header("cache-control", cacheControl).header("etag", document.etag);
+    void reply.header("cache-control", document.stale ? "no-cache" : cacheControl).header("etag", document.etag);
     if (etagMatches(request.headers["if-none-match"], document.etag)) return reply.status(304).send();
     return reply.type("application/json").send(document.body);
   });

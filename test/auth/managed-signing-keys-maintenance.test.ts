@@ -193,3 +193,17 @@ describe("rows that do not make a valid key", () => {
     expect(fx.audit.events.filter((e) => e.type === "signing_key_revoked").map((e) => e.detail?.kid)).toEqual([kid]);
   });
 });
+
+describe("a key set that could not be re-read", () => {
+  it("is served as stale once older than the reload interval plus the clock tolerance, and fresh again after a read", async () => {
+    const fx = await managedAuth("ES256");
+    expect(fx.auth.keys.jwks().stale).toBeUndefined();
+    // 30 s reload interval + 5 s tolerance: the promotion delay counts on no view older than that.
+    fx.clock.advance(35_000);
+    expect(fx.auth.keys.jwks().stale).toBeUndefined();
+    fx.clock.advance(1);
+    expect(fx.auth.keys.jwks().stale).toBe(true);
+    await fx.auth.keys.reload();
+    expect(fx.auth.keys.jwks().stale).toBeUndefined();
+  });
+});

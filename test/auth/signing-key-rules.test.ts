@@ -15,7 +15,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-const TIMING: KeyTiming = { promotionDelayMs: 10 * MINUTE, previousRetentionMs: 30 * MINUTE, rotationMs: 90 * DAY };
+const TIMING: KeyTiming = { promotionDelayMs: 10 * MINUTE, previousRetentionMs: 30 * MINUTE, rotationMs: 90 * DAY, staleAfterMs: MINUTE };
 
 function key(kid: string, state: SigningKeyState, fields: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
   return {
@@ -36,11 +36,12 @@ describe("keyTiming", () => {
   it("delays promotion by JWKS_MAX_AGE plus the reload interval and the clock tolerance, and keeps PREVIOUS keys for every token's life after it", () => {
     const lifetimes = { jwksMaxAgeMs: 600_000, accessTokenTtlMs: 900_000, clockToleranceMs: 5_000 };
     // The reload interval (how stale another instance may be) is min(30 s, JWKS_MAX_AGE).
-    expect(keyTiming(lifetimes, null)).toEqual({ promotionDelayMs: 635_000, previousRetentionMs: 1_535_000, rotationMs: null });
+    expect(keyTiming(lifetimes, null)).toEqual({ promotionDelayMs: 635_000, previousRetentionMs: 1_535_000, rotationMs: null, staleAfterMs: 35_000 });
     expect(keyTiming({ ...lifetimes, jwksMaxAgeMs: 1_000 }, 7 * DAY)).toEqual({
       promotionDelayMs: 7_000,
       previousRetentionMs: 907_000,
       rotationMs: 7 * DAY,
+      staleAfterMs: 6_000,
     });
   });
 });
