@@ -1,5 +1,5 @@
 import jwt from "jsonwebtoken";
-import { type AccessTokenClaims, ACCESS_TOKEN_TYPE, readTokenHeader, verifyAccessToken } from "./access-token-verification";
+import { type AccessTokenClaims, ACCESS_TOKEN_TYPE, type ClaimsPolicy, readTokenHeader, verifyAccessToken } from "./access-token-verification";
 import type { Clock } from "./clock";
 import { unauthenticated } from "./errors";
 import type { KeyRing } from "./key-ring";
@@ -20,6 +20,7 @@ export interface AccessTokenSettings {
 
 export class AccessTokenService {
   private readonly verified = new VerifiedTokenCache(VERIFIED_TOKENS_CACHED);
+  private readonly policy: ClaimsPolicy;
 
   constructor(
     private readonly settings: AccessTokenSettings,
@@ -27,6 +28,12 @@ export class AccessTokenService {
     private readonly clock: Clock,
     private readonly newId: () => string,
   ) {
+    this.policy = {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      maxTtlSeconds: settings.ttlSeconds,
+      clockToleranceSeconds: settings.clockToleranceSeconds,
+    };
     // A key that stops verifying takes every token it signed out of the cache at once.
     keys.onKeyDropped(() => this.verified.clear());
   }
@@ -93,13 +100,7 @@ export class AccessTokenService {
     const header = readTokenHeader(token);
     const key = header ? this.keys.lookup(header.kid) : null;
     if (!key) throw unauthenticated("TOKEN_INVALID");
-    const policy = {
-      issuer: this.settings.issuer,
-      audience: this.settings.audience,
-      maxTtlSeconds: this.settings.ttlSeconds,
-      clockToleranceSeconds: this.settings.clockToleranceSeconds,
-    };
-    return verifyAccessToken(token, key, policy, Math.floor(this.clock.now().getTime() / 1000), options);
+    return verifyAccessToken(token, key, this.policy, Math.floor(this.clock.now().getTime() / 1000), options);
   }
 
   /** Whether the key that signed these claims still verifies (a revoked key's sockets must close). */

@@ -1,13 +1,13 @@
-import { createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createSecretKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
+// Pure files of the auth core (no store, no argon2): the algorithms and key rules are theirs.
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../auth/access-token-verification";
+import { algorithmOfKey as keyAlgorithm, type AsymmetricAlgorithm } from "../auth/key-material";
 import { ConfigError } from "./config-error";
 import { resolveJwtSecret, type SecretResolution } from "./jwt-secret";
 import { resolveKeyEncryptionKey } from "./key-encryption-key";
 import { type Env, readDuration, readOptional } from "./readers";
 
-export const JWT_ALGORITHMS = ["ES256", "RS256", "HS256"] as const;
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-export type AsymmetricJwtAlgorithm = Exclude<JwtAlgorithm, "HS256">;
 
 export type SigningConfig =
   | {
@@ -19,7 +19,7 @@ export type SigningConfig =
       implicit: boolean;
     }
   | {
-      algorithm: AsymmetricJwtAlgorithm;
+      algorithm: AsymmetricAlgorithm;
       keySource: "database";
       /** AES-256-GCM key sealing the private keys in `signing_keys`. */
       keyEncryptionKey: Buffer;
@@ -31,7 +31,7 @@ export type SigningConfig =
       unusedJwtSecret: boolean;
     }
   | {
-      algorithm: AsymmetricJwtAlgorithm;
+      algorithm: AsymmetricAlgorithm;
       keySource: "file";
       privateKey: KeyObject;
       keyPath: string;
@@ -78,11 +78,11 @@ export function readSigning(env: Env, production: boolean, dataBase: string): Si
   };
 }
 
-function readAlgorithm(env: Env, keyFile: string | undefined, hasSecret: boolean): JwtAlgorithm {
+function readAlgorithm(env: Env, keyFile: string | undefined, hasSecret: boolean): SigningAlgorithm {
   const value = readOptional(env, "JWT_ALGORITHM");
   if (value !== undefined) {
-    const match = JWT_ALGORITHMS.find((a) => a === value);
-    if (!match) throw new ConfigError("JWT_ALGORITHM", `expected one of ${JWT_ALGORITHMS.join(", ")}, got "${value}"`);
+    const match = SIGNING_ALGORITHMS.find((a) => a === value);
+    if (!match) throw new ConfigError("JWT_ALGORITHM", `expected one of ${SIGNING_ALGORITHMS.join(", ")}, got "${value}"`);
     return match;
   }
   if (keyFile) return algorithmOfKey(readKeyFile(keyFile, null));
@@ -90,7 +90,7 @@ function readAlgorithm(env: Env, keyFile: string | undefined, hasSecret: boolean
 }
 
 /** A PEM (PKCS#8, SEC1 or PKCS#1) or a private JWK; its type must match the algorithm. */
-function readKeyFile(path: string, expected: AsymmetricJwtAlgorithm | null): KeyObject {
+function readKeyFile(path: string, expected: AsymmetricAlgorithm | null): KeyObject {
   let text: string;
   try {
     text = readFileSync(path, "utf8").trim();
@@ -99,7 +99,7 @@ function readKeyFile(path: string, expected: AsymmetricJwtAlgorithm | null): Key
   }
   let key: KeyObject;
   try {
-    key = text.startsWith("{") ? createPrivateKey({ key: JSON.parse(text) as import("node:crypto").JsonWebKey, format: "jwk" }) : createPrivateKey(text);
+    key = text.startsWith("{") ? createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" }) : createPrivateKey(text);
   } catch {
     throw new ConfigError("JWT_PRIVATE_KEY_FILE", `${path} holds no private key (expected a PEM or a private JWK)`);
   }
@@ -110,9 +110,8 @@ function readKeyFile(path: string, expected: AsymmetricJwtAlgorithm | null): Key
   return key;
 }
 
-function algorithmOfKey(key: KeyObject): AsymmetricJwtAlgorithm {
-  const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === "ec" && details?.namedCurve === "prime256v1") return "ES256";
-  if (key.asymmetricKeyType === "rsa" && (details?.modulusLength ?? 0) >= 2048) return "RS256";
-  throw new ConfigError("JWT_PRIVATE_KEY_FILE", "must hold an EC P-256 key (ES256) or an RSA key of at least 2048 bits (RS256)");
+function algorithmOfKey(key: KeyObject): AsymmetricAlgorithm {
+  const algorithm = keyAlgorithm(key);
+  if (!algorithm) throw new ConfigError("JWT_PRIVATE_KEY_FILE", "must hold an EC P-256 key (ES256) or an RSA key of at least 2048 bits (RS256)");
+  return algorithm;
 }
