@@ -32,6 +32,10 @@ const BEYOND_PRISMA = `
   ALTER TABLE "signing_keys" ADD CONSTRAINT "signing_keys_revoked_erased_check" CHECK ("state" <> 'REVOKED' OR "private_key" IS NULL);
   CREATE UNIQUE INDEX "signing_keys_one_current" ON "signing_keys" ((true)) WHERE "state" = 'CURRENT';
   CREATE UNIQUE INDEX "signing_keys_one_next" ON "signing_keys" ((true)) WHERE "state" = 'NEXT';
+  ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_purpose_check" CHECK ("purpose" IN ('email_verification', 'password_reset', 'email_change', 'invite'));
+  ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_owner_check" CHECK (("purpose" = 'invite') = ("user_id" IS NULL));
+  ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_invite_role_check" CHECK (("purpose" = 'invite') = ("role" IS NOT NULL));
+  ALTER TABLE "mail_outbox" ADD CONSTRAINT "mail_outbox_link_erased_check" CHECK (("sent_at" IS NULL AND "failed_at" IS NULL) OR "link" IS NULL);
 `;
 
 const DRIFTS = [
