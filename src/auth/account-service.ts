@@ -94,6 +94,6 @@ export class AccountService {
     const email = normalizeEmail(input.email);
     await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });
     const passwordHash = await this.deps.hasher.hash(input.password);
-    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now() });
+    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now(), emailVerified: false });
   }
 }

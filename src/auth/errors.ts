@@ -15,6 +15,10 @@ export const AUTH_ERROR_CODES = [
   "TOO_MANY_REQUESTS",
   /** A dependency (database, rate-limit store) is unreachable; safe to retry later. */
   "SERVICE_UNAVAILABLE",
+  /** A mailed token (verification, reset, email change, invite) is unknown, used, superseded or expired. */
+  "INVALID_TOKEN",
+  /** REQUIRE_EMAIL_VERIFICATION: the account must verify its email before signing in. */
+  "EMAIL_NOT_VERIFIED",
 ] as const;
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
@@ -36,6 +40,14 @@ export type RefreshTokenReason = (typeof REFRESH_TOKEN_REASONS)[number];
 export const FORBIDDEN_REASONS = [
   /** The change would leave no ADMIN account. */
   "LAST_ADMIN",
+  /** An admin cannot disable or delete their own account (another admin can). */
+  "SELF_TARGETED",
+  /** SIGNUP_MODE=closed: accounts are created by admins only. */
+  "SIGNUP_CLOSED",
+  /** SIGNUP_MODE=invite: signup needs an inviteToken for this email. */
+  "INVITE_REQUIRED",
+  /** The account was disabled by an admin (told only to a caller who proved the password or a mailed token). */
+  "ACCOUNT_DISABLED",
 ] as const;
 export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
 
@@ -50,8 +62,32 @@ export const SIGNING_KEY_REASONS = [
 ] as const;
 export type SigningKeyReason = (typeof SIGNING_KEY_REASONS)[number];
 
+/** Why a mailed token was refused (INVALID_TOKEN). */
+export const INVALID_TOKEN_REASONS = [
+  /** No token of this purpose has this value (mistyped, truncated, or meant for another flow). */
+  "UNKNOWN",
+  /** Already used: each token works once. */
+  "USED",
+  /** A newer token of the same purpose was sent (or the address it was sent to changed): use the latest mail. */
+  "SUPERSEDED",
+  "EXPIRED",
+] as const;
+export type InvalidTokenReason = (typeof INVALID_TOKEN_REASONS)[number];
+
+export const SERVICE_UNAVAILABLE_REASONS = [
+  /** Production without SMTP_URL: flows that send mail are off, for every caller alike. */
+  "MAIL_NOT_CONFIGURED",
+] as const;
+export type ServiceUnavailableReason = (typeof SERVICE_UNAVAILABLE_REASONS)[number];
+
 /** `extensions.reason`: a closed set, like the codes. */
-export type AuthErrorReason = UnauthenticatedReason | RefreshTokenReason | ForbiddenReason | SigningKeyReason;
+export type AuthErrorReason =
+  | UnauthenticatedReason
+  | RefreshTokenReason
+  | ForbiddenReason
+  | SigningKeyReason
+  | InvalidTokenReason
+  | ServiceUnavailableReason;
 
 export function isUnauthenticatedReason(reason: unknown): reason is UnauthenticatedReason {
   return UNAUTHENTICATED_REASONS.some((r) => r === reason);
@@ -117,6 +153,34 @@ const SIGNING_KEY_MESSAGES: Record<SigningKeyReason, string> = {
 
 export function signingKeyRefused(reason: SigningKeyReason, retryAfter?: number): AuthError {
   return new AuthError("BAD_USER_INPUT", SIGNING_KEY_MESSAGES[reason], { reason, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+}
+
+const INVALID_TOKEN_MESSAGES: Record<InvalidTokenReason, string> = {
+  UNKNOWN: "This link is not valid; request a new one.",
+  USED: "This link has already been used; request a new one if you still need it.",
+  SUPERSEDED: "A newer link has been sent; use the most recent email.",
+  EXPIRED: "This link has expired; request a new one.",
+};
+
+export function invalidToken(reason: InvalidTokenReason): AuthError {
+  return new AuthError("INVALID_TOKEN", INVALID_TOKEN_MESSAGES[reason], { reason });
+}
+
+const FORBIDDEN_MESSAGES: Record<Exclude<ForbiddenReason, "LAST_ADMIN">, string> = {
+  SELF_TARGETED: "Admins cannot disable or delete their own account; ask another admin.",
+  SIGNUP_CLOSED: "Signups are closed on this server; ask an administrator for an account.",
+  INVITE_REQUIRED: "Signups on this server need an invitation; use the link from your invitation email.",
+  ACCOUNT_DISABLED: "This account has been disabled; contact an administrator.",
+};
+
+export function forbidden(reason: Exclude<ForbiddenReason, "LAST_ADMIN">): AuthError {
+  return new AuthError("FORBIDDEN", FORBIDDEN_MESSAGES[reason], { reason });
+}
+
+export function mailNotConfigured(): AuthError {
+  return new AuthError("SERVICE_UNAVAILABLE", "This server cannot send email (SMTP_URL is not configured), so this is unavailable.", {
+    reason: "MAIL_NOT_CONFIGURED",
+  });
 }
 
 export function serviceUnavailable(): AuthError {

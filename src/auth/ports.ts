@@ -11,6 +11,8 @@ export interface NewUser {
   passwordHash: string;
   role: Role;
   createdAt: Date;
+  /** True when the address was proven on creation (an invite, an admin-created account). */
+  emailVerified: boolean;
 }
 
 export type PasswordChangeResult =
@@ -54,6 +56,21 @@ export interface UserStore {
    * written when the version moved (another change won) or `keep` is no longer live.
    */
   changePassword(change: PasswordChange): Promise<PasswordChangeResult>;
+  /**
+   * Disables (ending every session of the user in the same transaction) or enables the account.
+   * Null when no such user. Disabling the last enabled ADMIN throws AuthError FORBIDDEN
+   * (LAST_ADMIN), serialized like setRole's check. `endedSessions` counts the sessions it ended.
+   */
+  setDisabled(id: string, disabled: boolean, at: Date): Promise<{ user: UserRecord; endedSessions: number } | null>;
+  /**
+   * Deletes the account with its sessions, refresh tokens and mailed tokens in one transaction,
+   * and strips its audit events down to the pseudonymous user id (ip, user agent and any email in
+   * their detail erased). False when no such user. Deleting the last enabled ADMIN throws
+   * AuthError FORBIDDEN (LAST_ADMIN). `expectedVersion`, when given, must still be the user's
+   * credentialVersion (the password just verified is still theirs), else nothing is deleted
+   * and the result is "version_moved".
+   */
+  delete(id: string, at: Date, expectedVersion?: number): Promise<"deleted" | "not_found" | "version_moved">;
 }
 
 export type NewSession = Omit<SessionRecord, "revokedAt">;
@@ -78,8 +95,9 @@ export interface RotationTransaction {
 export interface SessionStore {
   /**
    * Creates a session together with its first refresh token, atomically, iff the user's
-   * credentialVersion still equals `session.credentialVersion`. False (nothing written) when it
-   * moved: the password this login verified has been changed since.
+   * credentialVersion still equals `session.credentialVersion` and the user is not disabled.
+   * False (nothing written) otherwise: the password this login verified has been changed since,
+   * or an admin disabled the account meanwhile.
    */
   create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean>;
   /**
@@ -145,7 +163,19 @@ export interface AuditLog {
  * `login_account` by normalized email alone (every address together); both count failed
  * password checks. The `_ip` buckets count every attempt from one client network.
  */
-export const RATE_BUCKETS = ["login_failures", "login_account", "login_ip", "signup_ip", "refresh_ip"] as const;
+export const RATE_BUCKETS = [
+  "login_failures",
+  "login_account",
+  "login_ip",
+  "signup_ip",
+  "refresh_ip",
+  /** Mails a caller can have sent to one address (verification, reset, email change, invite). */
+  "mail_address",
+  /** Mail-sending requests from one client network. */
+  "mail_ip",
+  /** Attempts to redeem a mailed token from one client network. */
+  "token_ip",
+] as const;
 export type RateBucket = (typeof RATE_BUCKETS)[number];
 
 export interface BucketLimit {

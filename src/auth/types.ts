@@ -13,6 +13,10 @@ export interface UserRecord {
   /** Security stamp: bumped by every credential change; sessions carry the value they were made under. */
   credentialVersion: number;
   createdAt: Date;
+  /** The owner proved control of `email` (a verification link, a password reset, an invite). */
+  emailVerified: boolean;
+  /** Disabled by an admin: no sign-in, no refresh, no use of existing access tokens. */
+  disabled: boolean;
 }
 
 export interface UserWithPassword extends UserRecord {
@@ -73,6 +77,20 @@ export const AUDIT_EVENT_TYPES = [
   "signing_key_rotated",
   "signing_key_revoked",
   "signing_key_retired",
+  "email_verification_requested",
+  "email_verified",
+  "password_reset_requested",
+  "password_reset",
+  "email_change_requested",
+  "email_changed",
+  "account_deleted",
+  "user_disabled",
+  "user_enabled",
+  "user_sessions_revoked",
+  "user_deleted",
+  "user_created",
+  "invite_created",
+  "invite_accepted",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -89,6 +107,12 @@ export interface AuditEvent {
   requestId: string | null;
   detail: AuditDetail | null;
   createdAt: Date;
+}
+
+/** Who acts in an admin operation: a signed-in ADMIN, or the CLI (userId null). */
+export interface Actor {
+  userId: string | null;
+  client: ClientInfo;
 }
 
 export interface Viewer {

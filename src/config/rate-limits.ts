@@ -16,6 +16,9 @@ export function readRateLimits(env: Env): RateLimitPolicy {
     login_ip: read("LOGIN_IP", 100, "15m"),
     signup_ip: read("SIGNUP_IP", 20, "1h"),
     refresh_ip: read("REFRESH_IP", 300, "1m"),
+    mail_address: read("MAIL_ADDRESS", 5, "1h"),
+    mail_ip: read("MAIL_IP", 30, "1h"),
+    token_ip: read("TOKEN_IP", 60, "15m"),
   };
 }
 

@@ -68,7 +68,8 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   try {
     if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) await migrateCoreDatabase(db, modules, logger);
-    const { signingKeys: keyStore, ...stores } = createStores(db);
+    // accountTokens: wired by the account services.
+    const { signingKeys: keyStore, accountTokens: _accountTokens, ...stores } = createStores(db);
     const auth = createAuth({
       ...stores,
       ...authSettings(config, logger),

@@ -1,7 +1,9 @@
 /** Public surface of the database layer: the composition root opens, migrates and builds stores. */
+import type { AccountTokenStore } from "../auth/account-token-records";
 import type { AuditLog, RetentionStore, SessionStore, UserStore } from "../auth/ports";
 import type { SigningKeyStore } from "../auth/signing-key-records";
 import type { Database } from "./database";
+import { PrismaAccountTokenStore } from "./prisma-account-token-store";
 import { PrismaAuditLog } from "./prisma-audit-log";
 import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaSigningKeyStore } from "./prisma-signing-key-store";
@@ -13,6 +15,7 @@ export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-canonicalization";
 export { migrate, type MigrateOptions } from "./migrator";
+export { PrismaAccountTokenStore } from "./prisma-account-token-store";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaSigningKeyStore } from "./prisma-signing-key-store";
@@ -26,6 +29,7 @@ export interface Stores {
   audit: AuditLog;
   retention: RetentionStore;
   signingKeys: SigningKeyStore;
+  accountTokens: AccountTokenStore;
 }
 
 export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
@@ -35,5 +39,6 @@ export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
     audit: new PrismaAuditLog(db.prisma),
     retention: sqlRetentionStore(db),
     signingKeys: new PrismaSigningKeyStore(db.prisma),
+    accountTokens: new PrismaAccountTokenStore(db.prisma),
   };
 }

@@ -2,17 +2,27 @@ import { Prisma } from "./generated/prisma/client";
 
 /**
  * Whether `error` is a unique violation of `constraint` (on `column`). The two adapters report it
- * differently: @prisma/adapter-pg maps SQLSTATE 23505 to a PrismaClientKnownRequestError P2002
- * naming the fields, while pglite-prisma-adapter passes a raw DriverAdapterError of kind
- * "postgres" whose message names the constraint. Both are matched by name, so a duplicate
- * primary key is never mistaken for a duplicate email.
+ * differently: for a model query @prisma/adapter-pg maps SQLSTATE 23505 to a
+ * PrismaClientKnownRequestError P2002 naming the fields, while pglite-prisma-adapter passes a raw
+ * DriverAdapterError of kind "postgres" whose message names the constraint. A failed raw query is
+ * a P2010 on both, carrying the adapter's error (either shape) in its meta. All are matched by
+ * name, so a duplicate primary key is never mistaken for a duplicate email.
  */
 export function isUniqueViolation(error: unknown, constraint: string, column: string): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    return error.code === "P2002" && p2002Names(error.meta).some((n) => n === column || n === constraint);
+    if (error.code === "P2002") return p2002Names(error.meta).some((n) => n === column || n === constraint);
+    const cause = asRecord(asRecord(error.meta?.driverAdapterError)?.cause);
+    return error.code === "P2010" && isUniqueCause(cause, constraint, column);
   }
-  const cause = driverAdapterCause(error);
-  return cause?.kind === "postgres" && cause.code === "23505" && String(cause.message).includes(`"${constraint}"`);
+  return isUniqueCause(driverAdapterCause(error), constraint, column);
+}
+
+/** A DriverAdapterError's cause: PGlite passes PostgreSQL's error through, adapter-pg classifies it. */
+function isUniqueCause(cause: Loose, constraint: string, column: string): boolean {
+  if (cause?.kind === "postgres") return cause.code === "23505" && String(cause.message).includes(`"${constraint}"`);
+  if (cause?.kind !== "UniqueConstraintViolation") return false;
+  const fields = asRecord(cause.constraint)?.fields;
+  return String(cause.originalMessage).includes(`"${constraint}"`) || (Array.isArray(fields) && fields.length === 1 && fields[0] === column);
 }
 
 type Loose = Record<string, unknown> | undefined;

@@ -5,7 +5,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 import { changePasswordInTransaction } from "./password-change";
 import { isUniqueViolation } from "./prisma-errors";
 import { setRoleKeepingAnAdmin } from "./role-change";
-import { USER_PUBLIC } from "./selections";
+import { fromUserPublic, USER_PUBLIC } from "./selections";
 import {
   USER_COLUMNS,
   USER_WITH_PASSWORD_COLUMNS,
@@ -16,23 +16,23 @@ import {
 } from "./user-rows";
 import { isUuid } from "../auth";
 import { TX_OPTIONS } from "./transaction-options";
+import { deleteUserInTransaction } from "./user-deletion";
+import { setDisabledInTransaction } from "./user-disable";
 
 const EMAIL_CONSTRAINT = "users_email_key";
 export class PrismaUserStore implements UserStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(user: NewUser): Promise<UserRecord> {
+    const { emailVerified, ...fields } = user;
     try {
-      return await this.prisma.user.create({
-        data: { ...user, updatedAt: user.createdAt },
+      const row = await this.prisma.user.create({
+        data: { ...fields, updatedAt: user.createdAt, emailVerifiedAt: emailVerified ? user.createdAt : null },
         select: USER_PUBLIC,
       });
+      return fromUserPublic(row);
     } catch (error) {
-      // The unique index, not a prior lookup, decides: two concurrent signups cannot both win.
-      if (isUniqueViolation(error, EMAIL_CONSTRAINT, "email")) {
-        throw new AuthError("EMAIL_TAKEN", "An account with this email already exists.", { field: "email" });
-      }
-      throw error;
+      throw asEmailTaken(error);
     }
   }
 
@@ -55,13 +55,13 @@ export class PrismaUserStore implements UserStore {
     if (page.first <= 0) return [];
     const order = [{ createdAt: "asc" as const }, { id: "asc" as const }];
     if (page.after == null) {
-      return this.prisma.user.findMany({ select: USER_PUBLIC, orderBy: order, take: page.first });
+      return (await this.prisma.user.findMany({ select: USER_PUBLIC, orderBy: order, take: page.first })).map(fromUserPublic);
     }
     const cursor = isUuid(page.after)
       ? await this.prisma.user.findUnique({ where: { id: page.after }, select: { id: true, createdAt: true } })
       : null;
     if (!cursor) return [];
-    return this.prisma.user.findMany({
+    const rows = await this.prisma.user.findMany({
       where: {
         OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }],
       },
@@ -69,6 +69,7 @@ export class PrismaUserStore implements UserStore {
       orderBy: order,
       take: page.first,
     });
+    return rows.map(fromUserPublic);
   }
 
   async setRole(id: string, role: Role, at: Date): Promise<UserRecord | null> {
@@ -88,4 +89,26 @@ export class PrismaUserStore implements UserStore {
     if (!isUuid(change.userId) || !isUuid(change.keep.sessionId)) return { outcome: "session_ended" };
     return changePasswordInTransaction(this.prisma, change);
   }
+
+  async setDisabled(id: string, disabled: boolean, at: Date): Promise<{ user: UserRecord; endedSessions: number } | null> {
+    if (!isUuid(id)) return null;
+    return setDisabledInTransaction(this.prisma, id, disabled, at);
+  }
+
+  /** `_at`: deletion leaves no row to stamp; the caller's audit event carries the instant. */
+  async delete(id: string, _at: Date, expectedVersion?: number): Promise<"deleted" | "not_found" | "version_moved"> {
+    if (!isUuid(id)) return "not_found";
+    return deleteUserInTransaction(this.prisma, id, expectedVersion);
+  }
+}
+
+/**
+ * The unique index, not a prior lookup, decides: two concurrent writers of one address cannot
+ * both win. Other errors pass through unchanged.
+ */
+export function asEmailTaken(error: unknown): unknown {
+  if (isUniqueViolation(error, EMAIL_CONSTRAINT, "email")) {
+    return new AuthError("EMAIL_TAKEN", "An account with this email already exists.", { field: "email" });
+  }
+  return error;
 }

@@ -10,6 +10,8 @@ interface StateRow extends SessionRow {
   role: string;
   user_credential_version: number;
   user_created_at: number;
+  user_email_verified: boolean;
+  user_disabled: boolean;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function querySessionState(prisma: PrismaClient, sessionId: string)
            ${epochMs("s.absolute_expires_at")} AS absolute_expires_at,
            ${epochMs("s.revoked_at")} AS revoked_at, s.user_agent, s.ip, s.credential_version,
            u.email, u.role::text AS role, u.credential_version AS user_credential_version,
-           ${epochMs("u.created_at")} AS user_created_at
+           ${epochMs("u.created_at")} AS user_created_at,
+           u.email_verified_at IS NOT NULL AS user_email_verified, u.disabled_at IS NOT NULL AS user_disabled
       FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id = ${sessionId}::uuid`;
   if (!row) return null;
@@ -35,20 +38,23 @@ export async function querySessionState(prisma: PrismaClient, sessionId: string)
       role: toRole(row.role),
       credentialVersion: row.user_credential_version,
       createdAt: fromEpochMs(row.user_created_at),
+      emailVerified: row.user_email_verified,
+      disabled: row.user_disabled,
     },
   };
 }
 
 /**
  * A user's live sessions, most recently used first. The WHERE clause is isSessionLive
- * (src/auth/session-liveness.ts) in SQL: keep the two in step.
+ * (src/auth/session-liveness.ts) in SQL: keep the two in step. A disabled user's version reads
+ * as NULL, which equals nothing.
  */
 export async function queryLiveSessions(prisma: PrismaClient, userId: string, now: Date): Promise<SessionRecord[]> {
   const rows = await prisma.$queryRaw<SessionRow[]>`
     SELECT ${SESSION_COLUMNS} FROM sessions
      WHERE user_id = ${userId}::uuid AND revoked_at IS NULL
        AND expires_at > ${now}::timestamptz AND absolute_expires_at > ${now}::timestamptz
-       AND credential_version = (SELECT credential_version FROM users WHERE id = ${userId}::uuid)
+       AND credential_version = (SELECT credential_version FROM users WHERE id = ${userId}::uuid AND disabled_at IS NULL)
      ORDER BY last_used_at DESC, id DESC`;
   return rows.map(toSessionRecord);
 }

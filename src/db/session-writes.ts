@@ -13,15 +13,18 @@ type Tx = Prisma.TransactionClient;
 /**
  * A session and its first refresh token in one statement, hence one round trip and atomic without
  * a transaction, inserted only while the user's credential version is still the one the session
- * is stamped with. FOR SHARE makes the insert wait for a password change in flight on that user
- * and then re-read the row, so a login that verified the old password fails here instead of
- * creating a session that would be dead on arrival. Each SELECT reads the CTE before it, so
- * nothing is inserted unless everything is. Returns whether the session was created.
+ * is stamped with and the user is not disabled. FOR SHARE makes the insert wait for a password
+ * change or a disable in flight on that user and then re-read the row, so a login that verified
+ * the old password, or raced the disable, fails here instead of creating a session that would
+ * outlive the revocation. Each SELECT reads the CTE before it, so nothing is inserted unless
+ * everything is. Returns whether the session was created.
  */
 export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession, t: NewRefreshToken): Promise<boolean> {
   const inserted = await prisma.$executeRaw`
     WITH u AS (
-      SELECT id FROM users WHERE id = ${s.userId}::uuid AND credential_version = ${s.credentialVersion}::int FOR SHARE
+      SELECT id FROM users
+       WHERE id = ${s.userId}::uuid AND credential_version = ${s.credentialVersion}::int AND disabled_at IS NULL
+         FOR SHARE
     ), s AS (
       INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip, credential_version)
       SELECT ${s.id}::uuid, u.id, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz, ${s.expiresAt}::timestamptz,
@@ -37,7 +40,7 @@ export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession
 
 /**
  * Takes the user's row (FOR NO KEY UPDATE, the lock changePassword's version bump takes first)
- * before revoking many of that user's sessions. Without a common first lock, logoutAll locks the
+ * before revoking many of that user's sessions, or writing its account tokens. Without a common first lock, logoutAll locks the
  * sessions in scan order while changePassword holds its own session and then locks the others:
  * each can hold a session the other waits for, and PostgreSQL aborts one of them (40P01).
  */

@@ -45,7 +45,7 @@ describe("openDatabase on PGlite", () => {
     const first = await openDatabase(url);
     expect(first.kind).toBe("pglite");
     await migrate(first);
-    await createStores(first).users.create({ id, email: `${id}@example.test`, passwordHash: "h", role: "USER", createdAt: new Date(0) });
+    await createStores(first).users.create({ id, email: `${id}@example.test`, passwordHash: "h", role: "USER", createdAt: new Date(0), emailVerified: false });
     // Held while open: a second open of the same directory is refused, not given a second copy.
     await expect(openDatabase(url)).rejects.toBeInstanceOf(DataDirInUseError);
     await expect(openDatabase(url)).rejects.toThrow(`(DATABASE_URL=${url});`);

@@ -1,6 +1,7 @@
 import { createStores, migrate, openDatabase } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
+import { prismaOutboxProbe } from "./contract/outbox-probe";
 import { describeStoreContract } from "./store-contract";
 
 describeWithPostgres("store contract on PostgreSQL", () => {
@@ -10,6 +11,7 @@ describeWithPostgres("store contract on PostgreSQL", () => {
     await migrate(db);
     return {
       ...createStores(db),
+      queuedMail: prismaOutboxProbe(db.prisma),
       close: async () => {
         await db.close();
         await fresh.drop();

@@ -1,3 +1,4 @@
+import { accountTokenContract } from "./contract/account-token.contract";
 import { auditLogContract } from "./contract/audit-log.contract";
 import { passwordChangeContract } from "./contract/password-change.contract";
 import { retentionContract } from "./contract/retention.contract";
@@ -9,7 +10,7 @@ import { userStoreContract } from "./contract/user-store.contract";
 export type { StoreHarness } from "./contract/fixtures";
 
 /**
- * The one behavioural contract for UserStore + SessionStore. Every implementation runs it; the
+ * The one behavioural contract for UserStore + SessionStore (+ AuditLog, RetentionStore, AccountTokenStore). Every implementation runs it; the
  * auth core relies on nothing these tests do not pin down.
  */
 export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
@@ -35,5 +36,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     passwordChangeContract(stores);
     retentionContract(stores);
     auditLogContract(stores);
+    accountTokenContract(stores);
   });
 }

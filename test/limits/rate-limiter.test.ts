@@ -8,6 +8,9 @@ const POLICY: RateLimitPolicy = {
   login_ip: { points: 2, windowSeconds: 60 },
   signup_ip: { points: 1, windowSeconds: 3600 },
   refresh_ip: { points: 5, windowSeconds: 60 },
+  mail_address: { points: 2, windowSeconds: 3600 },
+  mail_ip: { points: 5, windowSeconds: 3600 },
+  token_ip: { points: 5, windowSeconds: 900 },
 };
 
 async function code(work: Promise<unknown>): Promise<{ code?: string; retryAfter?: number } | "ok"> {

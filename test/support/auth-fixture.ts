@@ -19,6 +19,9 @@ export const RELAXED_LIMITS: RateLimitPolicy = {
   login_ip: { points: 100_000, windowSeconds: 900 },
   signup_ip: { points: 100_000, windowSeconds: 3600 },
   refresh_ip: { points: 100_000, windowSeconds: 60 },
+  mail_address: { points: 1000, windowSeconds: 3600 },
+  mail_ip: { points: 100_000, windowSeconds: 3600 },
+  token_ip: { points: 100_000, windowSeconds: 900 },
 };
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";

@@ -1,3 +1,4 @@
+import { MemoryAccountTokenStore } from "./memory/memory-account-token-store";
 import { MemoryAuditLog } from "./memory/memory-audit-log";
 import { MemoryRetention } from "./memory/memory-retention";
 import { MemorySessionStore } from "./memory/memory-session-store";
@@ -9,12 +10,15 @@ import { MemoryUserStore } from "./memory/memory-user-store";
  * the same contract suite as the Prisma adapters (test/db/memory.store.test.ts), so a test that
  * passes against them is not passing against a looser model of storage.
  */
-export { MemoryAuditLog, MemoryRetention, MemorySessionStore, MemorySigningKeyStore, MemoryUserStore };
+export { MemoryAccountTokenStore, MemoryAuditLog, MemoryRetention, MemorySessionStore, MemorySigningKeyStore, MemoryUserStore };
 
 export function memoryStores() {
   const users = new MemoryUserStore();
   const sessions = new MemorySessionStore(users);
-  users.sessions = sessions;
   const audit = new MemoryAuditLog();
-  return { users, sessions, audit, retention: new MemoryRetention(sessions, audit) };
+  users.sessions = sessions;
+  users.audit = audit;
+  users.dependents.push(sessions);
+  const accountTokens = new MemoryAccountTokenStore(users, sessions);
+  return { users, sessions, audit, accountTokens, retention: new MemoryRetention(sessions, audit) };
 }

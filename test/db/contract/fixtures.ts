@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { AccountTokenStore } from "../../../src/auth/account-token-records";
+import type { MailKind } from "../../../src/auth/mail";
 import type { AuditLog, NewRefreshToken, NewSession, NewUser, RetentionStore, SessionStore, UserStore } from "../../../src/auth/ports";
 
 export interface StoreHarness {
@@ -6,7 +8,20 @@ export interface StoreHarness {
   sessions: SessionStore;
   audit: AuditLog;
   retention: RetentionStore;
+  accountTokens: AccountTokenStore;
+  /** Reads one mail_outbox row (no port reads it by id): what AccountTokenStore.issue queued. */
+  queuedMail(id: string): Promise<OutboxRow | null>;
   close(): Promise<void>;
+}
+
+export interface OutboxRow {
+  kind: MailKind;
+  recipient: string;
+  link: string | null;
+  facts: Record<string, string>;
+  createdAt: Date;
+  nextAttemptAt: Date;
+  attempts: number;
 }
 
 /** Every suite shares one database, so each test makes its own rows with fresh ids and emails. */
@@ -21,7 +36,7 @@ export function at(minutes: number, base: Date = T0): Date {
 
 export function newUser(overrides: Partial<NewUser> = {}): NewUser {
   const id = randomUUID();
-  return { id, email: `${id}@example.test`, passwordHash: `hash-${id}`, role: "USER", createdAt: T0, ...overrides };
+  return { id, email: `${id}@example.test`, passwordHash: `hash-${id}`, role: "USER", createdAt: T0, emailVerified: false, ...overrides };
 }
 
 export function newSession(userId: string, overrides: Partial<NewSession> = {}): NewSession {
@@ -63,4 +78,15 @@ export async function loggedIn(stores: StoreHarness, sessionOverrides: Partial<N
 /** Reads a token row through the port; the lock is released as soon as the read returns. */
 export async function readToken(sessions: SessionStore, tokenHash: string) {
   return sessions.withLockedRefreshToken(tokenHash, async (locked) => locked?.token ?? null);
+}
+
+/** The stores are shared by every test, so each case first makes its own admins the only ones. */
+export async function onlyAdmins(stores: GetStores, keep: string[]): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const page = await stores().users.list({ first: 100, after });
+    for (const u of page) if (u.role === "ADMIN" && !keep.includes(u.id)) await stores().users.setRole(u.id, "USER", at(1));
+    if (page.length < 100) return;
+    after = page[page.length - 1]?.id ?? null;
+  }
 }

@@ -1,17 +1,28 @@
 import { isAuthError } from "../../../src/auth/errors";
-import { T0, at, newUser, type GetStores } from "./fixtures";
+import { T0, at, newUser, onlyAdmins, type GetStores } from "./fixtures";
+import { userDeletionContract } from "./user-deletion.contract";
+import { userDisableContract } from "./user-disable.contract";
 
-const PUBLIC_KEYS = ["createdAt", "credentialVersion", "email", "id", "role"];
+const PUBLIC_KEYS = ["createdAt", "credentialVersion", "disabled", "email", "emailVerified", "id", "role"];
 
 export function userStoreContract(stores: GetStores): void {
   describe("UserStore", () => {
     it("creates a user and returns it without the password hash", async () => {
       const input = newUser();
       const created = await stores().users.create(input);
-      expect(created).toEqual({ id: input.id, email: input.email, role: "USER", credentialVersion: 0, createdAt: T0 });
+      expect(created).toEqual({ id: input.id, email: input.email, role: "USER", credentialVersion: 0, createdAt: T0, emailVerified: false, disabled: false });
       expect(Object.keys(created).sort()).toEqual(PUBLIC_KEYS);
       expect(await stores().users.findById(input.id)).toEqual(created);
       expect(await stores().users.findByEmail(input.email)).toEqual({ ...created, passwordHash: input.passwordHash });
+    });
+
+    it("creates a user whose address is already proven (an admin-made account) as verified", async () => {
+      const created = await stores().users.create(newUser({ emailVerified: true }));
+      expect(created).toMatchObject({ emailVerified: true, disabled: false });
+      expect(await stores().users.findById(created.id)).toEqual(created);
+      expect(await stores().users.findByEmail(created.email)).toMatchObject({ emailVerified: true, disabled: false });
+      const listed = await stores().users.list({ first: 1, after: null });
+      for (const u of listed) expect(Object.keys(u).sort()).toEqual(PUBLIC_KEYS);
     });
 
     it("rejects a taken email with EMAIL_TAKEN on the email field", async () => {
@@ -67,6 +78,10 @@ export function userStoreContract(stores: GetStores): void {
     lastAdminContract(stores);
 
     listContract(stores);
+
+    userDisableContract(stores);
+
+    userDeletionContract(stores);
   });
 }
 
@@ -114,17 +129,6 @@ function listContract(stores: GetStores): void {
       expect(await stores().users.list({ first: -3, after: mine[2] })).toEqual([]);
     });
   });
-}
-
-/** The stores are shared by every test, so each case first makes its own admins the only ones. */
-async function onlyAdmins(stores: GetStores, keep: string[]): Promise<void> {
-  let after: string | null = null;
-  for (;;) {
-    const page = await stores().users.list({ first: 100, after });
-    for (const u of page) if (u.role === "ADMIN" && !keep.includes(u.id)) await stores().users.setRole(u.id, "USER", at(1));
-    if (page.length < 100) return;
-    after = page[page.length - 1]?.id ?? null;
-  }
 }
 
 function lastAdminContract(stores: GetStores): void {

@@ -52,7 +52,7 @@ export const TYPE_DEFS = `
 export const schema = makeExecutableSchema({ typeDefs: TYPE_DEFS });
 
 export function viewer(role: Role, id = "u1"): Viewer {
-  return { user: { id, email: `${id}@example.com`, role, credentialVersion: 0, createdAt: new Date(0) }, sessionId: "s1" };
+  return { user: { id, email: `${id}@example.com`, role, credentialVersion: 0, createdAt: new Date(0), emailVerified: true, disabled: false }, sessionId: "s1" };
 }
 
 export const signedIn = (role: Role, id = "u1"): ViewerState => ({ viewer: viewer(role, id), authFailure: null, authError: null });

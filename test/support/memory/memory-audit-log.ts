@@ -18,6 +18,15 @@ export class MemoryAuditLog implements AuditLog {
     existing.detail = { ...existing.detail, count: (typeof previous === "number" ? previous : 0) + count };
   }
 
+  /** A deleted user's trail keeps the (now pseudonymous) id and loses what identifies a person. */
+  scrubUser(userId: string): void {
+    for (const e of this.events) {
+      if (e.userId !== userId) continue;
+      const { email: _email, newEmail: _newEmail, previousEmail: _previousEmail, ...rest } = e.detail ?? {};
+      Object.assign(e, { ip: null, userAgent: null, detail: e.detail ? rest : null });
+    }
+  }
+
   async list(page: { first: number; after?: string | null; userId?: string | null; type?: AuditEventType | null }) {
     const sorted = this.events
       .filter((e) => (page.userId ? e.userId === page.userId : true) && (page.type ? e.type === page.type : true))

@@ -28,7 +28,7 @@ export class MemorySessionStore implements SessionStore {
     const user = this.users.rows.get(session.userId);
     if (!user) throw new Error("unknown user");
     if (this.hashTaken(firstToken.tokenHash)) throw new Error("duplicate token hash");
-    if (user.credentialVersion !== session.credentialVersion) return false;
+    if (user.credentialVersion !== session.credentialVersion || user.disabled) return false;
     this.sessions.set(session.id, { ...session, revokedAt: null, revokedReason: null });
     this.tokens.set(firstToken.id, { ...firstToken, rotatedAt: null, revokedAt: null });
     return true;
@@ -82,11 +82,25 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
   async revokeAllForUser(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<number> {
+    return this.revokeAllNow(userId, at, reason, exceptSessionId);
+  }
+
+  /** revokeAllForUser in the caller's step (a disable, a password reset). */
+  revokeAllNow(userId: string, at: Date, reason: string, exceptSessionId?: string): number {
     const targets = [...this.sessions.values()].filter(
       (s) => s.userId === userId && s.revokedAt === null && s.id !== exceptSessionId,
     );
     for (const s of targets) this.revokeNow(s.id, at, reason);
     return targets.length;
+  }
+
+  /** The foreign-key cascade of a user's deletion: its sessions and their refresh tokens. */
+  deleteAllOf(userId: string): void {
+    for (const s of [...this.sessions.values()]) {
+      if (s.userId !== userId) continue;
+      this.sessions.delete(s.id);
+      for (const t of [...this.tokens.values()]) if (t.sessionId === s.id) this.tokens.delete(t.id);
+    }
   }
 
   /** MemoryUserStore.changePassword's session half; null (nothing written) when `keep` is not live. */
