@@ -1,8 +1,10 @@
 /** Public surface of the database layer: the composition root opens, migrates and builds stores. */
 import type { AuditLog, RetentionStore, SessionStore, UserStore } from "../auth/ports";
 import type { SigningKeyStore } from "../auth/signing-key-records";
+import type { MailQueue } from "../auth/mail";
 import type { Database } from "./database";
 import { PrismaAuditLog } from "./prisma-audit-log";
+import { PrismaMailQueue } from "./prisma-mail-queue";
 import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 import { PrismaUserStore } from "./prisma-user-store";
@@ -14,6 +16,7 @@ export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } fr
 export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-canonicalization";
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAuditLog } from "./prisma-audit-log";
+export { insertOutboxMail, PrismaMailQueue } from "./prisma-mail-queue";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 export { PrismaUserStore } from "./prisma-user-store";
@@ -26,6 +29,7 @@ export interface Stores {
   audit: AuditLog;
   retention: RetentionStore;
   signingKeys: SigningKeyStore;
+  mail: MailQueue;
 }
 
 export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
@@ -35,5 +39,6 @@ export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
     audit: new PrismaAuditLog(db.prisma),
     retention: sqlRetentionStore(db),
     signingKeys: new PrismaSigningKeyStore(db.prisma),
+    mail: new PrismaMailQueue(db.prisma),
   };
 }
