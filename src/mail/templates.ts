@@ -100,7 +100,7 @@ function valuesFor(mail: OutgoingMail, appName: string): Map<string, string> {
   ]);
   for (const name of KIND_PLACEHOLDERS[mail.kind]) {
     const value = name === "link" ? mail.link : mail.facts[name];
-    if (value === undefined || value === null) throw new Error(`a ${mail.kind} mail needs ${name === "link" ? "a link" : `facts.${name}`}`);
+    if (value === undefined || value === null) throw new Error(`the ${mail.kind} mail needs ${name === "link" ? "a link" : `facts.${name}`}`);
     values.set(name, value);
   }
   return values;

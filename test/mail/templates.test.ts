@@ -73,8 +73,8 @@ describe("default templates", () => {
   });
 
   it("refuses to render a mail without the link or fact its kind shows", () => {
-    expect(() => render(mail("reset-password", { link: null }))).toThrow("a reset-password mail needs a link");
-    expect(() => render(mail("invite", { facts: {} }))).toThrow("an invite mail needs facts.role".replace("an", "a"));
+    expect(() => render(mail("reset-password", { link: null }))).toThrow("the reset-password mail needs a link");
+    expect(() => render(mail("invite", { facts: {} }))).toThrow("the invite mail needs facts.role");
   });
 
   it("names the application after MAIL_FROM's display name, else its domain", () => {
