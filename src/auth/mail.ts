@@ -55,10 +55,10 @@ export interface MailQueue {
   /** Delivered: the row keeps its facts for the record, but its link (a live token) is erased. */
   markSent(id: string, at: Date): Promise<void>;
   /**
-   * Not delivered: `retryAt` is when to try again, or null to give up (the link is erased then too).
-   * `error` is one short line for operators.
+   * Not delivered at `at`: `retryAt` is when to try again, or null to give up (the link is erased
+   * then too). `error` is one short line for operators.
    */
-  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  markFailed(id: string, at: Date, error: string, retryAt: Date | null): Promise<void>;
 }
 
 /** A rendered message, ready for a transport. */

@@ -5,6 +5,7 @@ import { ConfigError } from "./config-error";
 import type { HttpTimeouts } from "../http";
 import type { RateLimitPolicy } from "../limits";
 import { readHttpTimeouts } from "./http-timeouts";
+import { type MailConfig, readMail } from "./mail";
 import { readSigning, type SigningConfig } from "./signing";
 import { readPublicUrl } from "./public-url";
 import { readServiceCredentials, type ServiceCredential } from "./service-credentials";
@@ -68,6 +69,8 @@ export interface Config {
   httpTimeouts: HttpTimeouts;
   /** GraphQL websockets per user and per client network on one instance (4429 above). */
   websocket: { maxConnectionsPerUser: number; maxConnectionsPerIp: number };
+  /** Account mail: transport (SMTP, development files, or none), sender, app links, templates. */
+  mail: MailConfig;
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -124,6 +127,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxConnectionsPerUser: readInt(env, "WS_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000),
       maxConnectionsPerIp: readInt(env, "WS_MAX_CONNECTIONS_PER_IP", 100, 1, 100_000),
     },
+    mail: readMail(env, production, generatedSecretsDir(databaseUrl)),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");

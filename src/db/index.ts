@@ -2,9 +2,11 @@
 import type { AccountTokenStore } from "../auth/account-token-records";
 import type { AuditLog, RetentionStore, SessionStore, UserStore } from "../auth/ports";
 import type { SigningKeyStore } from "../auth/signing-key-records";
+import type { MailQueue } from "../auth/mail";
 import type { Database } from "./database";
 import { PrismaAccountTokenStore } from "./prisma-account-token-store";
 import { PrismaAuditLog } from "./prisma-audit-log";
+import { PrismaMailQueue } from "./prisma-mail-queue";
 import { PrismaSessionStore } from "./prisma-session-store";
 import { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 import { PrismaUserStore } from "./prisma-user-store";
@@ -17,6 +19,8 @@ export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-ca
 export { migrate, type MigrateOptions } from "./migrator";
 export { PrismaAccountTokenStore } from "./prisma-account-token-store";
 export { PrismaAuditLog } from "./prisma-audit-log";
+export { insertOutboxMail } from "./mail-outbox-rows";
+export { PrismaMailQueue } from "./prisma-mail-queue";
 export { PrismaSessionStore } from "./prisma-session-store";
 export { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 export { PrismaUserStore } from "./prisma-user-store";
@@ -30,6 +34,7 @@ export interface Stores {
   retention: RetentionStore;
   signingKeys: SigningKeyStore;
   accountTokens: AccountTokenStore;
+  mail: MailQueue;
 }
 
 export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
@@ -40,5 +45,6 @@ export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
     retention: sqlRetentionStore(db),
     signingKeys: new PrismaSigningKeyStore(db.prisma),
     accountTokens: new PrismaAccountTokenStore(db.prisma),
+    mail: new PrismaMailQueue(db.prisma),
   };
 }
