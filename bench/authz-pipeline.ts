@@ -29,7 +29,7 @@ export async function pipelineMicros(): Promise<Record<Variant, number[]>> {
   const servers = { with: createVariantApollo("with", logError), without: createVariantApollo("without", logError) };
   try {
     await Promise.all([servers.with.start(), servers.without.start()]);
-    const pair = await core.auth.accounts.signup({ email: "pipeline@example.com", password: BENCH_PASSWORD }, CLIENT);
+    const pair = await core.auth.signups.signup({ email: "pipeline@example.com", password: BENCH_PASSWORD }, CLIENT);
     const context = await buildContext(core.services, { authorization: `Bearer ${pair.accessToken}`, client: CLIENT, refreshTransport: BODY_TRANSPORT });
     const samples: Record<Variant, number[]> = { with: [], without: [] };
     for (const server of Object.values(servers)) for (let i = 0; i < WARMUP; i++) await me(server, context);

@@ -8,7 +8,7 @@ const ROUNDS = 6;
 const BATCH_MS = 30;
 const WARMUP_MS = 100;
 const SETTINGS = { issuer: "bench-issuer", audience: "bench-audience", ttlSeconds: 900, clockToleranceSeconds: 5 };
-const SUBJECT = { userId: randomUUID(), role: "USER" as const, sessionId: randomUUID(), credentialVersion: 0 };
+const SUBJECT = { userId: randomUUID(), role: "USER" as const, sessionId: randomUUID(), credentialVersion: 0, emailVerified: false };
 
 interface Keys {
   algorithm: SigningAlgorithm;

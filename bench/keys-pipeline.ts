@@ -52,7 +52,7 @@ async function openPipeline({ algorithm, sibling }: AlgorithmServer): Promise<Pi
   const apollo: ApolloServer<GraphQLContext> = createVariantApollo("with", (error) => core.logger.error({ err: error }, "unexpected error in GraphQL execution"));
   try {
     await apollo.start();
-    const pair = await core.auth.accounts.signup({ email: "keys-pipeline@example.com", password: BENCH_PASSWORD }, CLIENT);
+    const pair = await core.auth.signups.signup({ email: "keys-pipeline@example.com", password: BENCH_PASSWORD }, CLIENT);
     const authorization = `Bearer ${pair.accessToken}`;
     const me = async () => {
       const contextValue = await buildContext(core.services, { authorization, client: CLIENT, refreshTransport: BODY_TRANSPORT });

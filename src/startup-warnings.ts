@@ -13,6 +13,21 @@ export const TRUST_PROXY_TRUE_WARNING =
 export function warnAboutRiskySettings(config: Readonly<Config>, logger: Logger): void {
   if (config.trustProxy === true) logger.warn({ trustProxy: true }, TRUST_PROXY_TRUE_WARNING);
   warnAboutSigning(config, logger);
+  warnAboutMail(config, logger);
+}
+
+export const MAIL_NOT_CONFIGURED_WARNING =
+  "SMTP_URL not set: no mail can be sent, so requestPasswordReset, requestEmailVerification, requestEmailChange and " +
+  "createInvite answer SERVICE_UNAVAILABLE (MAIL_NOT_CONFIGURED). Set SMTP_URL, MAIL_FROM and APP_URL";
+
+function warnAboutMail(config: Readonly<Config>, logger: Logger): void {
+  const { transport } = config.mail;
+  if (transport === null) {
+    logger.warn({}, MAIL_NOT_CONFIGURED_WARNING);
+    if (config.accounts.requireEmailVerification) {
+      logger.warn({}, "REQUIRE_EMAIL_VERIFICATION=true without SMTP_URL: nobody can verify an address, so signup answers MAIL_NOT_CONFIGURED");
+    }
+  }
 }
 
 export const IMPLICIT_HS256_NOTICE =

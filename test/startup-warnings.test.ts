@@ -1,6 +1,6 @@
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
-import { IMPLICIT_HS256_NOTICE, warnAboutRiskySettings } from "../src/startup-warnings";
+import { IMPLICIT_HS256_NOTICE, MAIL_NOT_CONFIGURED_WARNING, warnAboutRiskySettings } from "../src/startup-warnings";
 import { logSink } from "./support/capture";
 
 const SECRET = "s".repeat(40);
@@ -30,9 +30,20 @@ describe("startup notices about signing", () => {
     expect(messages({ JWT_SECRET: SECRET, JWT_ALGORITHM: "ES256", KEY_ENCRYPTION_KEY: KEK }).map((m) => m.msg)).toEqual([
       "JWT_SECRET is set but unused: JWT_ALGORITHM is ES256; HS256 tokens are no longer accepted",
     ]);
-    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK }).map((m) => m.msg)).toEqual([
+    const mailed = { SMTP_URL: "smtp://mail.example.com:587", MAIL_FROM: "no-reply@example.com", APP_URL: "https://app.example.com" };
+    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, ...mailed }).map((m) => m.msg)).toEqual([
       expect.stringMatching(/^PUBLIC_URL not set/),
     ]);
-    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://auth.example.com" })).toEqual([]);
+    expect(messages({ NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://auth.example.com", ...mailed })).toEqual([]);
+  });
+
+  it("warns in production without SMTP_URL that the mail flows answer MAIL_NOT_CONFIGURED, and that verification cannot happen", () => {
+    const base = { NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://auth.example.com" };
+    expect(messages(base).map((m) => m.msg)).toEqual([MAIL_NOT_CONFIGURED_WARNING]);
+    expect(MAIL_NOT_CONFIGURED_WARNING).toMatch(/MAIL_NOT_CONFIGURED.*Set SMTP_URL, MAIL_FROM and APP_URL/);
+    expect(messages({ ...base, REQUIRE_EMAIL_VERIFICATION: "true" }).map((m) => m.msg)).toEqual([
+      MAIL_NOT_CONFIGURED_WARNING,
+      expect.stringMatching(/^REQUIRE_EMAIL_VERIFICATION=true without SMTP_URL/),
+    ]);
   });
 });

@@ -28,6 +28,11 @@ export interface AccessTokenClaims {
   exp: number;
   /** The session's credential version at issue: a password change retires every earlier token. */
   cv: number;
+  /**
+   * OIDC `email_verified` as of issue (false for tokens minted before it existed). Services that
+   * only see the token use it for @auth(verified: true); this server reads the live value instead.
+   */
+  emailVerified: boolean;
   /** The key that signed it (from the header; null for HS256 tokens minted before kids existed). */
   kid: string | null;
 }
@@ -138,6 +143,7 @@ function parseClaims(payload: unknown, kid: string | null): AccessTokenClaims {
     iat: p.iat as number,
     exp: p.exp as number,
     cv: cv as number,
+    emailVerified: p.email_verified === true,
     kid,
   };
 }

@@ -39,7 +39,7 @@ export class AccessTokenService {
   }
 
   /** Signed by the CURRENT key, named by `kid` so verifiers pick the right public key. */
-  issue(subject: { userId: string; role: Role; sessionId: string; credentialVersion: number }): { token: string; expiresAt: Date } {
+  issue(subject: { userId: string; role: Role; sessionId: string; credentialVersion: number; emailVerified: boolean }): { token: string; expiresAt: Date } {
     const signer = this.keys.signer();
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const exp = iat + this.settings.ttlSeconds;
@@ -48,6 +48,7 @@ export class AccessTokenService {
       sid: subject.sessionId,
       role: subject.role,
       cv: subject.credentialVersion,
+      email_verified: subject.emailVerified,
       jti: this.newId(),
       iat,
       exp,

@@ -1,57 +1,80 @@
-import { checkPassword } from "./credential-check";
-import { assertCheckablePassword, normalizeEmail } from "./credentials";
+import { invalidCredentials, verifyCredentials } from "./credential-check";
+import { normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
-import { AuthError } from "./errors";
+import { AuthError, forbidden, unauthenticated } from "./errors";
+import type { MailedTokens } from "./mailed-tokens";
 import type { TokenIssuer } from "./token-issuer";
-import type { ClientInfo, Role, TokenPair, UserRecord, UserWithPassword } from "./types";
+import type { ClientInfo, Role, TokenPair, UserRecord, Viewer } from "./types";
 
 export interface CredentialsInput {
   email: string;
   password: string;
 }
 
-const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
+export interface SignupInput extends CredentialsInput {
+  /** From an invitation mail: required in SIGNUP_MODE=invite, accepted in every mode. */
+  inviteToken?: string | null;
+}
 
-type AccountDeps = Pick<AuthDeps, "users" | "hasher" | "passwordPolicy" | "notify" | "clock" | "newId" | "logger" | "auditor" | "guard">;
+type AccountDeps = Pick<
+  AuthDeps,
+  "users" | "hasher" | "passwordPolicy" | "notify" | "clock" | "newId" | "logger" | "auditor" | "guard" | "accounts"
+>;
+
+const NOT_VERIFIED_MESSAGE = "Verify your email address first: we sent a link to it. Then sign in.";
+
+export function emailNotVerified(): AuthError {
+  return new AuthError("EMAIL_NOT_VERIFIED", NOT_VERIFIED_MESSAGE);
+}
 
 export class AccountService {
   constructor(
     private readonly deps: AccountDeps,
     private readonly issuer: TokenIssuer,
+    private readonly tokens: MailedTokens,
   ) {}
 
-  async signup(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
-    await this.deps.guard.beforeSignup(client);
-    const user = await this.createUser(input, "USER");
-    this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
+  /**
+   * Opens a session when the account may sign in. Order matters: a disabled or unverified state
+   * is told only to a caller who has just proven the password, so it reveals nothing to a guesser.
+   */
+  async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
+    const email = normalizeEmail(input.email);
+    const verified = await verifyCredentials(this.deps, { purpose: "login", email, password: input.password, field: "password", client });
+    const { passwordHash, ...user } = verified;
+    if (user.disabled) return this.refuse(user.id, client, "account_disabled", forbidden("ACCOUNT_DISABLED"));
+    if (this.deps.accounts.requireEmailVerification && !user.emailVerified) {
+      // The first link may be lost or expired, and requestEmailVerification needs a session.
+      if (this.deps.accounts.mailEnabled && (await this.deps.guard.mayMailQuietly(user.email))) {
+        await this.tokens.issue("email_verification", { userId: user.id, email: user.email });
+      }
+      return this.refuse(user.id, client, "email_not_verified", emailNotVerified());
+    }
+    if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user, input.password);
     const pair = await this.issuer.startSession(user, client);
-    // Nothing but this request knows the new account's password yet, so nothing can have changed it.
-    if (!pair) throw new Error(`credentials of new account ${user.id} changed before its first session`);
-    await this.deps.auditor.record("signup", client, { userId: user.id, sessionId: pair.sessionId });
+    // The password verified above was changed, or the account disabled, while argon2 ran.
+    if (!pair) return this.refuse(user.id, client, "credentials_changed", invalidCredentials());
+    this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
+    await this.deps.auditor.record("login_succeeded", client, { userId: user.id, sessionId: pair.sessionId });
     return pair;
   }
 
   /**
-   * One failure for unknown email and wrong password, paid for before the check (see
-   * AttemptGuard.checkCredential), so neither concurrency nor the answer nor its timing helps a guesser.
+   * Re-checks the password (a stolen access token alone cannot delete the account), then deletes
+   * the account, its sessions and tokens in one transaction; its audit trail keeps only the
+   * pseudonymous user id.
    */
-  async login(input: CredentialsInput, client: ClientInfo): Promise<TokenPair> {
-    const email = normalizeEmail(input.email);
-    assertCheckablePassword(input.password, "password");
-    const check = await this.deps.guard.checkCredential(email, client, null, () => checkPassword(this.deps, email, input.password));
-    if (!check.ok) return this.refuse(check.user, email, client);
-    const { passwordHash, ...user } = check.user;
-    if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user, input.password);
-    const pair = await this.issuer.startSession(user, client);
-    if (!pair) {
-      // The password verified above was changed while argon2 ran: it no longer opens the account.
-      this.deps.logger.info({ event: "login_failed", cause: "credentials_changed", userId: user.id }, "login failed");
-      await this.deps.auditor.record("login_failed", client, { userId: user.id, detail: { reason: "credentials_changed" } });
-      throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-    }
-    this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
-    await this.deps.auditor.record("login_succeeded", client, { userId: user.id, sessionId: pair.sessionId });
-    return pair;
+  async deleteAccount(viewer: Viewer, currentPassword: string, client: ClientInfo): Promise<boolean> {
+    const request = { purpose: "delete_account", email: viewer.user.email, password: currentPassword, field: "currentPassword", client, viewer } as const;
+    const user = await verifyCredentials(this.deps, request);
+    const outcome = await this.deps.users.delete(user.id, this.deps.clock.now(), user.credentialVersion);
+    if (outcome === "not_found") throw unauthenticated("SESSION_REVOKED");
+    if (outcome === "version_moved") throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
+    this.deps.notify.sessionRevoked(user.id, null);
+    this.deps.logger.info({ event: "account_deleted", userId: user.id }, "account deleted by its owner");
+    // No address or user agent: the account asked to be forgotten.
+    await this.deps.auditor.record("account_deleted", { ip: null, userAgent: null, requestId: client.requestId }, { userId: user.id });
+    return true;
   }
 
   /** Boot-time admin provisioning: creates the account as ADMIN or promotes it; never resets its password. */
@@ -60,7 +83,7 @@ export class AccountService {
     const email = normalizeEmail(input.email);
     await this.deps.passwordPolicy.assertAcceptable({ password: input.password, email, field: "password" });
     const existing = await this.deps.users.findByEmail(email);
-    if (!existing) return { user: await this.createUser(input, "ADMIN"), created: true };
+    if (!existing) return { user: await this.createAccount(input, "ADMIN", true), created: true };
     if (existing.role === "ADMIN") {
       const { passwordHash: _secret, ...user } = existing;
       return { user, created: false };
@@ -71,15 +94,18 @@ export class AccountService {
     return { user: promoted, created: false };
   }
 
-  private async refuse(user: UserWithPassword | null, email: string, client: ClientInfo): Promise<never> {
-    if (user) {
-      this.deps.logger.info({ event: "login_failed", cause: "wrong_password", userId: user.id }, "login failed");
-      await this.deps.auditor.record("login_failed", client, { userId: user.id, detail: { reason: "wrong_password" } });
-    } else {
-      this.deps.logger.info({ event: "login_failed", cause: "unknown_email" }, "login failed");
-      await this.deps.auditor.record("login_failed", client, { detail: { reason: "unknown_email", email } });
-    }
-    throw new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  /** A new account under the password policy: signup, admin-created accounts, the bootstrap admin. */
+  async createAccount(input: CredentialsInput, role: Role, emailVerified: boolean): Promise<UserRecord> {
+    const email = normalizeEmail(input.email);
+    await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now(), emailVerified });
+  }
+
+  private async refuse(userId: string, client: ClientInfo, reason: string, error: AuthError): Promise<never> {
+    this.deps.logger.info({ event: "login_failed", cause: reason, userId }, "login failed");
+    await this.deps.auditor.record("login_failed", client, { userId, detail: { reason } });
+    throw error;
   }
 
   /** The plaintext is only available at login, so that is when weak hashes are upgraded. */
@@ -88,12 +114,5 @@ export class AccountService {
     const upgraded = await this.deps.users.rehashPassword(user.id, hash, this.deps.clock.now(), user.credentialVersion);
     // Not upgraded: the password was changed meanwhile, and its new hash must stay.
     if (upgraded) this.deps.logger.info({ event: "password_rehashed", userId: user.id }, "password hash upgraded to current parameters");
-  }
-
-  private async createUser(input: CredentialsInput, role: Role): Promise<UserRecord> {
-    const email = normalizeEmail(input.email);
-    await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });
-    const passwordHash = await this.deps.hasher.hash(input.password);
-    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now(), emailVerified: false });
   }
 }

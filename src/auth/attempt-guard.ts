@@ -68,6 +68,35 @@ export class AttemptGuard {
     await this.spend("refresh_ip", this.networkOf(client), client, "open", null);
   }
 
+  /**
+   * A request that sends mail to `address`: per client network and per address, so neither one
+   * caller nor many can flood a mailbox. Spent whether or not the address has an account (the
+   * answer must not differ), and fails closed in an outage: mail is never urgent, spam is.
+   */
+  async beforeMail(address: string, client: ClientInfo, userId: string | null = null): Promise<void> {
+    await this.reserveAll([["mail_ip", this.networkOf(client)], ["mail_address", address]], client, userId);
+  }
+
+  /**
+   * Mail the caller did not ask for (a notice to an existing account's owner, a fresh
+   * verification link after a refused login): sent only while the address's budget lasts, and
+   * never an error for the caller, whose answer must not change.
+   */
+  async mayMailQuietly(address: string): Promise<boolean> {
+    try {
+      await this.deps.limiter.consume("mail_address", address);
+      return true;
+    } catch (error) {
+      if (!isAuthError(error) || error.code !== "TOO_MANY_REQUESTS") this.deps.logger.warn({ err: error }, "rate-limit store unavailable; mail not sent");
+      return false;
+    }
+  }
+
+  /** Redeeming a mailed token: 256-bit tokens cannot be guessed, so an outage fails open. */
+  async beforeTokenRedeem(client: ClientInfo): Promise<void> {
+    await this.spend("token_ip", this.networkOf(client), client, "open", null);
+  }
+
   /** All or nothing: a refusal of a later budget gives back the earlier ones, which were not used. */
   private async reserveAll(reservations: Reservation[], client: ClientInfo, userId: string | null): Promise<void> {
     const taken: Reservation[] = [];

@@ -1,5 +1,12 @@
 import { AccessTokenService, type AccessTokenSettings } from "./access-tokens";
 import { AccountService } from "./account-service";
+import type { AccountTokenStore } from "./account-token-records";
+import { DeferredWork } from "./deferred-work";
+import { EmailService } from "./email-service";
+import type { MailQueue } from "./mail";
+import { type AccountSettings, MailedTokens } from "./mailed-tokens";
+import { PasswordResetService } from "./password-reset-service";
+import { SignupService } from "./signup-service";
 import { AttemptGuard, type GuardSettings } from "./attempt-guard";
 import { Auditor } from "./auditor";
 import type { Clock } from "./clock";
@@ -58,6 +65,11 @@ export interface AuthOptions {
   sessionCacheTtlMs: number;
   /** Fan-out of security events to every instance (this one included). */
   events: SecurityEventBus;
+  accountTokens: AccountTokenStore;
+  mail: MailQueue;
+  accounts: AccountSettings;
+  /** Told after each mail is queued (committed), so the dispatcher sends it without waiting for its next poll. */
+  onMailQueued: () => void;
 }
 
 /** Periodic work the composition root schedules (and runs once more at shutdown). */
@@ -65,10 +77,17 @@ export interface AuthMaintenance {
   /** Adds rate-limit refusals counted in memory to their audit rows. */
   flushAudit(): Promise<void>;
   retention: RetentionService;
+  /** Waits for work that services do after answering (password reset requests). */
+  settle(): Promise<void>;
 }
 
 export interface Auth {
+  /** Login, account deletion, the bootstrap admin. */
   accounts: AccountService;
+  signups: SignupService;
+  /** Email verification and email change. */
+  emails: EmailService;
+  resets: PasswordResetService;
   refresh: RefreshService;
   passwords: PasswordService;
   sessions: SessionService;
@@ -94,8 +113,10 @@ export function createAuth(options: AuthOptions): Auth {
   const cache = new SessionStateCache((id) => options.sessions.findState(id), options.clock, sessionCacheTtlMs);
   // First subscriber: every other listener runs after the cache has dropped what went stale.
   bus.subscribe((message) => applyToSessionCache(cache, message));
+  const deferred = new DeferredWork(options.logger);
   const deps: AuthDeps = {
     ...rest,
+    deferred,
     auditor,
     refusals,
     guard: new AttemptGuard({ ...rest, refusals }, { ipv6PrefixLength: rateLimits.ipv6PrefixLength }),
@@ -107,15 +128,24 @@ export function createAuth(options: AuthOptions): Auth {
   };
   const issuer = new TokenIssuer(deps);
   const viewers = new ViewerResolver(deps);
+  const tokens = new MailedTokens(deps);
+  const accounts = new AccountService(deps, issuer, tokens);
   return {
-    accounts: new AccountService(deps, issuer),
+    accounts,
+    signups: new SignupService(deps, accounts, issuer, tokens),
+    emails: new EmailService(deps, tokens),
+    resets: new PasswordResetService(deps, issuer, tokens),
     refresh: new RefreshService(deps, issuer),
     passwords: new PasswordService(deps, issuer),
     sessions: new SessionService(deps),
-    admin: new UserAdminService(deps),
+    admin: new UserAdminService(deps, accounts, tokens),
     viewers,
     events: { subscribe: (listener) => bus.subscribe(listener) },
     keys,
-    maintenance: { flushAudit: () => refusals.flush(), retention: new RetentionService(deps, retentionPolicy) },
+    maintenance: {
+      flushAudit: () => refusals.flush(),
+      retention: new RetentionService(deps, retentionPolicy),
+      settle: () => deferred.settle(),
+    },
   };
 }

@@ -1,4 +1,8 @@
 import type { AccessTokenService } from "./access-tokens";
+import type { AccountTokenStore } from "./account-token-records";
+import type { DeferredWork } from "./deferred-work";
+import type { MailQueue } from "./mail";
+import type { AccountSettings } from "./mailed-tokens";
 import type { Auditor } from "./auditor";
 import type { Clock } from "./clock";
 import type { AttemptGuard } from "./attempt-guard";
@@ -48,4 +52,11 @@ export interface AuthDeps {
   newId: () => string;
   policy: SessionPolicy;
   logger: AuthLogger;
+  accountTokens: AccountTokenStore;
+  /** The outbox, for notices that carry no token. */
+  mail: MailQueue;
+  accounts: AccountSettings;
+  /** Called after a mail was queued (committed): the dispatcher sends it soon, off the request. */
+  onMailQueued: () => void;
+  deferred: DeferredWork;
 }

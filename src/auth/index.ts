@@ -13,7 +13,15 @@ export { SIGNING_KEY_STATES } from "./signing-key-records";
 export type { KeyChange, KeyTransition, SigningKeyRecord, SigningKeyState, SigningKeyStore } from "./signing-key-records";
 export type { KeyActor, SigningKeys, SigningKeyView } from "./signing-keys";
 export { fileKeySnapshot, secretKeySnapshot } from "./static-keys";
-export type { CredentialsInput } from "./account-service";
+export type { CredentialsInput, SignupInput } from "./account-service";
+export { ACCOUNT_TOKEN_PURPOSES } from "./account-token-records";
+export type { AccountTokenPurpose, AccountTokenRecord, AccountTokenStore, NewAccountToken, Redemption, TokenEffect } from "./account-token-records";
+export { MAIL_KINDS } from "./mail";
+export type { MailFacts, MailKind, MailQueue, MailSender, OutgoingMail, QueuedMail, RenderedMail } from "./mail";
+export { SIGNUP_MODES } from "./mailed-tokens";
+export type { AccountSettings, SignupMode } from "./mailed-tokens";
+export type { EmailChangeInput } from "./email-service";
+export type { ResetPasswordInput } from "./password-reset-service";
 export { Argon2Hasher, OWASP_ARGON2_PARAMS } from "./argon2-hasher";
 export type { Argon2Params } from "./argon2-hasher";
 export { fixedClock, systemClock } from "./clock";
@@ -27,7 +35,12 @@ export {
   AUTH_ERROR_CODES,
   AuthError,
   FORBIDDEN_REASONS,
+  forbidden,
+  INVALID_TOKEN_REASONS,
+  invalidToken,
   isAuthError,
+  mailNotConfigured,
+  SERVICE_UNAVAILABLE_REASONS,
   isUnauthenticatedReason,
   lastAdmin,
   REFRESH_TOKEN_REASONS,
@@ -37,7 +50,16 @@ export {
   UNAUTHENTICATED_REASONS,
   unauthenticated,
 } from "./errors";
-export type { AuthErrorCode, AuthErrorReason, ForbiddenReason, RefreshTokenReason, SigningKeyReason, UnauthenticatedReason } from "./errors";
+export type {
+  AuthErrorCode,
+  AuthErrorReason,
+  ForbiddenReason,
+  InvalidTokenReason,
+  RefreshTokenReason,
+  ServiceUnavailableReason,
+  SigningKeyReason,
+  UnauthenticatedReason,
+} from "./errors";
 export { isUuid } from "./ids";
 export type * from "./ports";
 export { RATE_BUCKETS } from "./ports";

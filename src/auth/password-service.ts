@@ -1,4 +1,4 @@
-import { checkPassword } from "./credential-check";
+import { verifyCredentials } from "./credential-check";
 import { assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, unauthenticated } from "./errors";
@@ -25,25 +25,14 @@ export class PasswordService {
    * the old version, so they are dead whichever side of the commit they land on.
    */
   async changePassword(viewer: Viewer, input: ChangePasswordInput, client: ClientInfo): Promise<TokenPair> {
-    assertCheckablePassword(input.currentPassword, "currentPassword");
     const email = viewer.user.email;
     const chosen = { password: input.newPassword, email, field: "newPassword" };
+    assertCheckablePassword(input.currentPassword, "currentPassword");
     await this.deps.passwordPolicy.assertAcceptable(chosen);
-    // A wrong current password is a failed login: same budgets, so a stolen access token cannot
-    // be used to guess the password here instead.
-    const check = await this.deps.guard.checkCredential(email, client, viewer.user.id, () =>
-      checkPassword(this.deps, email, input.currentPassword),
-    );
-    if (!check.user || check.user.id !== viewer.user.id) throw unauthenticated("SESSION_REVOKED");
-    if (!check.ok) {
-      this.deps.logger.info({ event: "password_change_failed", userId: check.user.id }, "wrong current password");
-      const facts = { userId: check.user.id, sessionId: viewer.sessionId, detail: { reason: "wrong_current_password" } };
-      await this.deps.auditor.record("login_failed", client, facts);
-      throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.");
-    }
+    const request = { purpose: "change_password", email, password: input.currentPassword, field: "currentPassword", client, viewer } as const;
+    const { passwordHash: _old, ...user } = await verifyCredentials(this.deps, request);
     // The breach corpus is a network call: only for a caller who has just proven the password.
     await this.deps.passwordPolicy.assertNotBreached(chosen);
-    const { passwordHash: _old, ...user } = check.user;
     const pair = await this.replacePassword(user, viewer.sessionId, input.newPassword);
     this.deps.logger.info({ event: "password_changed", userId: user.id, endedSessions: pair.endedSessions }, "password changed");
     const detail = { endedSessions: pair.endedSessions };

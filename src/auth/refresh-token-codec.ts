@@ -5,6 +5,18 @@ export type RandomBytes = (size: number) => Buffer;
 const TOKEN_BYTES = 32; // 256 bits: unguessable, so a fast hash (not argon2) is the right storage.
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * Opaque bearer tokens: refresh tokens and the mailed account tokens (verification, reset, email
+ * change, invite) share this one codec.
+ */
+export function generateOpaqueToken(randomBytes: RandomBytes): { token: string; hash: string } {
+  return generateRefreshToken(randomBytes);
+}
+
+export const hashOpaqueToken = (token: string): string => hashRefreshToken(token);
+
+export const looksLikeOpaqueToken = (token: string): boolean => looksLikeRefreshToken(token);
+
 export function generateRefreshToken(randomBytes: RandomBytes): { token: string; hash: string } {
   const token = randomBytes(TOKEN_BYTES).toString("base64url");
   return { token, hash: hashRefreshToken(token) };

@@ -28,6 +28,15 @@ export class SecurityNotifier {
     this.emit("ROLE_CHANGED", userId, null);
   }
 
+  /**
+   * The account's email or its verification changed. Nothing a session may do depends on it at
+   * once (unlike a role), so this instance drops its cached state and the others follow within
+   * SESSION_CACHE_TTL, without an event clients would have to understand.
+   */
+  accountChanged(userId: string): void {
+    this.deps.cache.invalidateUser(userId);
+  }
+
   private emit(type: SecurityEventType, userId: string, sessionId: string | null): void {
     const event: SecurityEvent = { type, userId, sessionId, at: this.deps.clock.now() };
     // Applied here as well as by the cache's own subscription: this instance must see its own

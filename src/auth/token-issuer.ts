@@ -56,7 +56,7 @@ export class TokenIssuer {
   }
 
   pair(user: UserRecord, sessionId: string, refresh: MintedRefreshToken): TokenPair {
-    const access = this.deps.accessTokens.issue({ userId: user.id, role: user.role, sessionId, credentialVersion: user.credentialVersion });
+    const access = this.deps.accessTokens.issue({ userId: user.id, role: user.role, sessionId, credentialVersion: user.credentialVersion, emailVerified: user.emailVerified });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

@@ -1,5 +1,6 @@
 import { KeyObject } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
+import { type AccountsConfig, readAccounts } from "./accounts";
 import { type BreachCheckConfig, readBreachCheck } from "./breach-check";
 import { ConfigError } from "./config-error";
 import type { HttpTimeouts } from "../http";
@@ -71,6 +72,8 @@ export interface Config {
   websocket: { maxConnectionsPerUser: number; maxConnectionsPerIp: number };
   /** Account mail: transport (SMTP, development files, or none), sender, app links, templates. */
   mail: MailConfig;
+  /** Signup mode, email verification and the lifetimes of mailed tokens. */
+  accounts: AccountsConfig;
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxConnectionsPerIp: readInt(env, "WS_MAX_CONNECTIONS_PER_IP", 100, 1, 100_000),
     },
     mail: readMail(env, production, generatedSecretsDir(databaseUrl)),
+    accounts: readAccounts(env),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { type Auth, keyReloadIntervalMs } from "../auth";
 import type { Config } from "../config";
+import type { MailDispatcher } from "../mail";
 import { type BackgroundJobs, startBackgroundJobs } from "./background-jobs";
 
 export type CoreJobs = BackgroundJobs;
@@ -9,10 +10,14 @@ export type CoreJobs = BackgroundJobs;
 const AUDIT_FLUSH_MS = 5_000;
 const RETENTION_FIRST_RUN_MS = 60_000;
 
-export function startCoreJobs(auth: Auth, config: Readonly<Config>, logger: Logger): CoreJobs {
+/** Queued mail is sent at once (kick after commit); this poll catches retries and other instances' mail. */
+const MAIL_POLL_MS = 5_000;
+
+export function startCoreJobs(auth: Auth, mail: MailDispatcher | null, config: Readonly<Config>, logger: Logger): CoreJobs {
   const retentionEveryMs = config.retention.intervalSeconds * 1000;
   return startBackgroundJobs(
     [
+      ...(mail ? [{ name: "mail outbox", everyMs: MAIL_POLL_MS, firstAfterMs: 0, run: (stopping: AbortSignal) => mail.runDue(stopping) }] : []),
       { name: "rate-limit audit flush", everyMs: AUDIT_FLUSH_MS, run: () => auth.maintenance.flushAudit() },
       // Re-reads the keys (bounding how stale this instance's view can be), retires PREVIOUS keys,
       // rotates on SIGNING_KEY_ROTATION.

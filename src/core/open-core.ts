@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
+  type AccountSettings,
   Argon2Hasher,
   type Auth,
   type Clock,
@@ -18,6 +19,7 @@ import { openSecurityEvents } from "../events";
 import type { Services } from "../graphql";
 import { createRateLimiter } from "../limits";
 import { createLogger } from "../logger";
+import { createMailDelivery, MailDispatcher } from "../mail";
 import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { type CoreJobs, startCoreJobs } from "./core-jobs";
@@ -59,7 +61,9 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   const events = await openSecurityEvents({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, logger, clock });
   const runtimes: ModuleRuntime[] = [];
+  let dispatcher: MailDispatcher | null = null;
   const closeAll = async () => {
+    await dispatcher?.stop();
     for (const runtime of runtimes.reverse()) await runtime.close?.();
     await events.close();
     await limits.close();
@@ -68,14 +72,21 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   try {
     if (!(await limits.ready())) logger.warn("rate-limit store (Redis) unreachable at start: logins fail closed until it answers");
     if (config.migrateOnStart) await migrateCoreDatabase(db, modules, logger);
-    // accountTokens: wired by the account services.
-    const { signingKeys: keyStore, accountTokens: _accountTokens, ...stores } = createStores(db);
+    const { signingKeys: keyStore, ...stores } = createStores(db);
+    const delivery = createMailDelivery(config.mail, { clock });
+    logger.info({ mail: delivery.description }, "account mail delivery");
+    const mail = delivery.sender
+      ? new MailDispatcher({ queue: stores.mail, sender: delivery.sender, render: delivery.render, clock, logger })
+      : null;
+    dispatcher = mail;
     const auth = createAuth({
       ...stores,
       ...authSettings(config, logger),
       signingKeys: signingKeySettings(config, keyStore),
       limiter: limits.limiter,
       events: events.bus,
+      accounts: accountSettings(config),
+      onMailQueued: () => mail?.kick(),
       clock,
       randomBytes,
       newId: randomUUID,
@@ -95,10 +106,14 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       modules,
       services,
       startJobs: () => {
-        jobs ??= startCoreJobs(auth, config, logger);
+        jobs ??= startCoreJobs(auth, mail, config, logger);
       },
       close: async () => {
         await jobs?.stop();
+        // Work done after answering (a reset request's lookup and mail) is finished, then its mail sent.
+        await auth.maintenance.settle();
+        await mail?.runDue().catch((error: unknown) => logger.warn({ err: error }, "mail not sent at shutdown; it stays queued"));
+        await mail?.stop();
         // Refusals counted in memory since the last flush: written before the database goes.
         await auth.maintenance.flushAudit();
         await closeAll();
@@ -161,6 +176,22 @@ function authSettings(config: Readonly<Config>, logger: Logger) {
       reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
     },
     sessionCacheTtlMs: config.sessionCacheTtlMs,
+  };
+}
+
+function accountSettings(config: Readonly<Config>): AccountSettings {
+  const ttl = config.accounts.tokenTtlSeconds;
+  return {
+    appUrl: config.mail.appUrl,
+    requireEmailVerification: config.accounts.requireEmailVerification,
+    signupMode: config.accounts.signupMode,
+    mailEnabled: config.mail.transport !== null,
+    tokenTtlMs: {
+      email_verification: ttl.emailVerification * 1000,
+      password_reset: ttl.passwordReset * 1000,
+      email_change: ttl.emailChange * 1000,
+      invite: ttl.invite * 1000,
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import type { Role } from "../auth/types";
 /** The caller behind a verified token: what the `@auth` check and resolvers read. */
 export interface VerifiedViewer {
   /** `role` is the token's, or the auth server's live one when introspection is on. */
-  user: { id: string; role: Role };
+  user: { id: string; role: Role; emailVerified: boolean };
   sessionId: string;
   claims: AccessTokenClaims;
 }
@@ -20,7 +20,7 @@ export type VerifyResult =
   | { viewer: null; authFailure: UnauthenticatedReason; authError: AuthError | null };
 
 export function signedIn(claims: AccessTokenClaims, role: Role): VerifyResult {
-  return { viewer: { user: { id: claims.sub, role }, sessionId: claims.sid, claims }, authFailure: null, authError: null };
+  return { viewer: { user: { id: claims.sub, role, emailVerified: claims.emailVerified }, sessionId: claims.sid, claims }, authFailure: null, authError: null };
 }
 
 export function refused(reason: UnauthenticatedReason): VerifyResult {

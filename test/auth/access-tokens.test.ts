@@ -3,7 +3,7 @@ import jwt from "jsonwebtoken";
 import { AccessTokenService, fixedClock, KeyRing, secretKeySnapshot } from "../../src/auth";
 import { T0, TEST_KEY, TEST_SECRET, testAccessTokenSettings } from "../support/auth-fixture";
 
-const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222", credentialVersion: 3 };
+const subject = { userId: "11111111-1111-4111-8111-111111111111", role: "USER" as const, sessionId: "22222222-2222-4222-8222-222222222222", credentialVersion: 3, emailVerified: false };
 
 function service(clock = fixedClock(T0), overrides = {}) {
   let n = 0;
@@ -35,7 +35,7 @@ describe("AccessTokenService", () => {
     const decoded = jwt.decode(token, { complete: true });
     expect(decoded?.header).toEqual({ alg: "HS256", typ: "at+jwt", kid: secretKeySnapshot(TEST_KEY).signer?.kid });
     expect(decoded?.header.kid).toMatch(/^hs-[A-Za-z0-9_-]{22}$/);
-    expect(decoded?.payload).toEqual({ ...valid, jti: "jti-1" });
+    expect(decoded?.payload).toEqual({ ...valid, email_verified: false, jti: "jti-1" });
     expect(expiresAt).toEqual(new Date(T0.getTime() + 900_000));
   });
 

@@ -24,7 +24,7 @@ describe("AccountService", () => {
     ["password", "ada@example.com", "x".repeat(1025)],
   ])("signup rejects a bad %s with BAD_USER_INPUT and the field name", async (field, email, password) => {
     const { auth, client } = authFixture();
-    const error = await rejection(auth.accounts.signup({ email, password }, client));
+    const error = await rejection(auth.signups.signup({ email, password }, client));
     expect(error).toMatchObject({ code: "BAD_USER_INPUT", field });
   });
 
@@ -32,7 +32,7 @@ describe("AccountService", () => {
     const { auth, client } = authFixture();
     const password = "🔑🔒🔓🗝🚪🏠🌳🐈";
     expect(password).toHaveLength(16);
-    await expect(auth.accounts.signup({ email: "e@example.com", password }, client)).resolves.toBeDefined();
+    await expect(auth.signups.signup({ email: "e@example.com", password }, client)).resolves.toBeDefined();
   });
 
   it("unknown email and wrong password fail identically, and both pay for one password verification", async () => {

@@ -17,7 +17,7 @@ describe("audit trail written by the services", () => {
     if (!viewer) throw new Error("expected a viewer");
     await auth.sessions.logout(second.refreshToken, null, CLIENT);
     const admin = await auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
-    await auth.admin.setRole({ user: admin.user, sessionId: "x" }, pair.user.id, "ADMIN", CLIENT);
+    await auth.admin.setRole({ userId: admin.user.id, client: CLIENT }, pair.user.id, "ADMIN");
     const third = await auth.accounts.login({ email: "ada@example.com", password: PASSWORD }, CLIENT);
     const thirdViewer = (await auth.viewers.resolve(`Bearer ${third.accessToken}`)).viewer;
     if (!thirdViewer) throw new Error("expected a viewer");

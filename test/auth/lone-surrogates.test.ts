@@ -9,7 +9,7 @@ const LOW = "correct horse \udc00 battery";
 describe("passwords with unpaired UTF-16 surrogates are refused wherever a password enters", () => {
   it.each([HIGH, LOW, "\ud800".repeat(8), `${"x".repeat(10)}\udfff`])("signup refuses %j on field password, before hashing", async (password) => {
     const fx = authFixture();
-    const error = await rejection(fx.auth.accounts.signup({ email: "ada@example.com", password }, fx.client));
+    const error = await rejection(fx.auth.signups.signup({ email: "ada@example.com", password }, fx.client));
     expect(error).toMatchObject({ code: "BAD_USER_INPUT", field: "password" });
     expect(fx.hasher.calls).toEqual({ hash: 0, verify: 0, dummy: 0 });
   });

@@ -123,8 +123,8 @@ describe("security events published by the services", () => {
     const ada = await fx.signup();
     const bob = await fx.signup("bob@example.com");
     const { events } = record(fx);
-    await fx.auth.admin.setRole({ user: admin.user, sessionId: "x" }, ada.user.id, "ADMIN", CLIENT);
-    await rejection(fx.auth.admin.setRole({ user: admin.user, sessionId: "x" }, "00000000-0000-4000-8000-000000000000", "ADMIN", CLIENT));
+    await fx.auth.admin.setRole({ userId: admin.user.id, client: CLIENT }, ada.user.id, "ADMIN");
+    await rejection(fx.auth.admin.setRole({ userId: admin.user.id, client: CLIENT }, "00000000-0000-4000-8000-000000000000", "ADMIN"));
     await fx.auth.accounts.ensureAdmin({ email: "bob@example.com", password: "admin password 1" });
     expect(events).toEqual([
       { type: "ROLE_CHANGED", userId: ada.user.id, sessionId: null, committed: true },

@@ -35,8 +35,8 @@ describe("ViewerResolver", () => {
     const admin = await auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
     const pair = await signup();
     await auth.viewers.resolve(`Bearer ${pair.accessToken}`);
-    const actor = { user: admin.user, sessionId: "x" };
-    await auth.admin.setRole(actor, pair.user.id, "ADMIN", CLIENT);
+    const actor = { userId: admin.user.id, client: CLIENT };
+    await auth.admin.setRole(actor, pair.user.id, "ADMIN");
     expect((await auth.viewers.resolve(`Bearer ${pair.accessToken}`)).viewer?.user.role).toBe("ADMIN");
   });
 

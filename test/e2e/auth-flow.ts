@@ -51,7 +51,7 @@ export function describeAuthFlow(
       expect(Date.parse(pair.refreshTokenExpiresAt) - before).toBeGreaterThan(13.9 * 86400_000);
       const { header, payload } = jwt.decode(pair.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
       expect(header).toEqual({ alg: signing, typ: "at+jwt", kid: expect.any(String) });
-      expect(Object.keys(payload).sort()).toEqual(["aud", "cv", "exp", "iat", "iss", "jti", "role", "sid", "sub"]);
+      expect(Object.keys(payload).sort()).toEqual(["aud", "cv", "email_verified", "exp", "iat", "iss", "jti", "role", "sid", "sub"]);
       expect(payload.cv).toBe(0);
       expect(payload.sub).toBe(pair.user.id);
     });

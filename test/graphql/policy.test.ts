@@ -34,10 +34,10 @@ describe("field policies over the real schema", () => {
       if (!field) throw new Error(`${type.name}.${name} not in schema`);
       return policyOf(schema, field, type);
     };
-    expect(policy(query, "me")).toEqual({ kind: "role", requires: "USER" });
-    expect(policy(query, "users")).toEqual({ kind: "role", requires: "ADMIN" });
+    expect(policy(query, "me")).toEqual({ kind: "role", requires: "USER", verified: false });
+    expect(policy(query, "users")).toEqual({ kind: "role", requires: "ADMIN", verified: false });
     expect(policy(mutation, "login")).toEqual({ kind: "public" });
-    expect(policy(mutation, "setUserRole")).toEqual({ kind: "role", requires: "ADMIN" });
+    expect(policy(mutation, "setUserRole")).toEqual({ kind: "role", requires: "ADMIN", verified: false });
   });
 
   it("the walker reports a root field without a policy", () => {
@@ -62,7 +62,7 @@ describe("the walker covers the Subscription type", () => {
     const schema = makeExecutableSchema({ typeDefs: [...allTypeDefs(), SUBSCRIPTIONS, "extend type Subscription { bare: Int }"] });
     const subscription = schema.getSubscriptionType()!;
     const fields = subscription.getFields();
-    expect(policyOf(schema, fields.adminEvents!, subscription)).toEqual({ kind: "role", requires: "ADMIN" });
+    expect(policyOf(schema, fields.adminEvents!, subscription)).toEqual({ kind: "role", requires: "ADMIN", verified: false });
     expect(policyOf(schema, fields.bare!, subscription)).toEqual({ kind: "deny" });
   });
 });

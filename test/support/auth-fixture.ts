@@ -1,6 +1,7 @@
 import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import {
   type AccessTokenSettings,
+  type AccountSettings,
   type BreachedPasswordCheck,
   createAuth,
   fixedClock,
@@ -22,6 +23,15 @@ export const RELAXED_LIMITS: RateLimitPolicy = {
   mail_address: { points: 1000, windowSeconds: 3600 },
   mail_ip: { points: 100_000, windowSeconds: 3600 },
   token_ip: { points: 100_000, windowSeconds: 900 },
+};
+
+/** Open signup, no verification required, mail on (queued in the memory outbox, never sent). */
+export const TEST_ACCOUNTS: AccountSettings = {
+  appUrl: "https://app.example.test",
+  requireEmailVerification: false,
+  signupMode: "open",
+  mailEnabled: true,
+  tokenTtlMs: { email_verification: 86_400_000, password_reset: 1_800_000, email_change: 3_600_000, invite: 7 * 86_400_000 },
 };
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!!";
@@ -77,6 +87,7 @@ export function authFixture(
     /** Another fixture's clock and stores: a second instance of the same deployment. */
     clock?: ReturnType<typeof fixedClock>;
     stores?: ReturnType<typeof memoryStores>;
+    accounts?: Partial<AccountSettings>;
   } = {},
 ) {
   const clock = options.clock ?? fixedClock(T0);
@@ -107,10 +118,12 @@ export function authFixture(
     retentionPolicy: { auditRetentionMs: 90 * 86400_000, sessionRetentionMs: 30 * 86400_000, batchSize: 2, maxBatchesPerRun: 100 },
     sessionCacheTtlMs: 1000,
     events,
+    accounts: { ...TEST_ACCOUNTS, ...options.accounts },
+    onMailQueued: () => undefined,
   });
   const client = CLIENT;
   const signup = (email = "ada@example.com", password = "correct horse battery") =>
-    auth.accounts.signup({ email, password }, client);
+    auth.signups.signup({ email, password }, client);
   return { auth, clock, stores, audit, limiter, hasher, events, client, signup };
 }
 

@@ -1,5 +1,6 @@
 import { MemoryAccountTokenStore } from "./memory/memory-account-token-store";
 import { MemoryAuditLog } from "./memory/memory-audit-log";
+import { MemoryMailQueue } from "./memory/memory-mail-queue";
 import { MemoryRetention } from "./memory/memory-retention";
 import { MemorySessionStore } from "./memory/memory-session-store";
 import { MemorySigningKeyStore } from "./memory/memory-signing-key-store";
@@ -19,6 +20,7 @@ export function memoryStores() {
   users.sessions = sessions;
   users.audit = audit;
   users.dependents.push(sessions);
-  const accountTokens = new MemoryAccountTokenStore(users, sessions);
-  return { users, sessions, audit, accountTokens, retention: new MemoryRetention(sessions, audit) };
+  const mail = new MemoryMailQueue();
+  const accountTokens = new MemoryAccountTokenStore(users, sessions, mail);
+  return { users, sessions, audit, accountTokens, mail, retention: new MemoryRetention(sessions, audit) };
 }

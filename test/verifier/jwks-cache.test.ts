@@ -3,7 +3,7 @@ import { outcome, type VerifierFixture, verifierFixture } from "./fixture";
 
 const first = newSigningKey("ES256");
 const second = newSigningKey("ES256");
-const OK = { ok: true, user: { id: "user-1", role: "USER" }, sessionId: "session-1" };
+const OK = { ok: true, user: { id: "user-1", role: "USER", emailVerified: false }, sessionId: "session-1" };
 const INVALID = { ok: false, reason: "TOKEN_INVALID", outage: null };
 
 describe("JWKS cache: lifetime from Cache-Control", () => {

@@ -12,9 +12,16 @@ describe("createTokenVerifier: tokens the auth server issues", () => {
   afterEach(() => f.server.close());
   const at = (options: Parameters<typeof mintToken>[1] = {}) => ({ iat: f.clock.seconds(), ...options });
 
+  it("carries the token's email_verified claim, for @auth(verified: true); only a literal true counts", async () => {
+    const verified = await f.check(mintToken(es, at({ claims: { email_verified: true } })));
+    expect(verified.viewer?.user.emailVerified).toBe(true);
+    const stringy = await f.check(mintToken(es, at({ claims: { email_verified: "true" } })));
+    expect(stringy.viewer?.user.emailVerified).toBe(false);
+  });
+
   it.each([es, rs])("accepts a valid $algorithm token: the viewer carries id, role, session and claims", async (key) => {
     const result = await f.check(mintToken(key, at({ claims: { role: "ADMIN" } })));
-    expect(outcome(result)).toEqual({ ok: true, user: { id: "user-1", role: "ADMIN" }, sessionId: "session-1" });
+    expect(outcome(result)).toEqual({ ok: true, user: { id: "user-1", role: "ADMIN", emailVerified: false }, sessionId: "session-1" });
     expect(result.viewer?.claims).toMatchObject({ sub: "user-1", sid: "session-1", role: "ADMIN", cv: 0 });
     expect(result.authFailure).toBeNull();
   });

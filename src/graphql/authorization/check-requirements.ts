@@ -7,8 +7,13 @@ import { missingViewer, type ViewerState } from "./viewer-state";
 function denial(requirement: Requirement, state: ViewerState): AuthError | null {
   if (requirement.kind === "deny") return new AuthError("FORBIDDEN", "This field declares no access policy and is denied.");
   if (!state.viewer) return missingViewer(state);
-  if (roleSatisfies(state.viewer.user.role, requirement.requires)) return null;
-  return new AuthError("FORBIDDEN", `This field requires the ${requirement.requires} role.`);
+  if (!roleSatisfies(state.viewer.user.role, requirement.requires)) {
+    return new AuthError("FORBIDDEN", `This field requires the ${requirement.requires} role.`);
+  }
+  if (requirement.verified && state.viewer.user.emailVerified !== true) {
+    return new AuthError("EMAIL_NOT_VERIFIED", "This field requires a verified email address; use the link from the verification mail.");
+  }
+  return null;
 }
 
 /**

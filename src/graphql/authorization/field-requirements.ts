@@ -3,7 +3,7 @@ import type { Role } from "../../auth/types";
 import { type FieldPolicy, policyOf } from "./policy";
 
 /** What selecting one field demands: nothing can satisfy "deny"; "role" needs a viewer of at least that role. */
-export type Requirement = { kind: "deny" } | { kind: "role"; requires: Role };
+export type Requirement = { kind: "deny" } | { kind: "role"; requires: Role; verified: boolean };
 
 /** Requirements of `type.fieldName`, or undefined when the type has no such field. */
 export type FieldRequirements = (type: GraphQLObjectType, fieldName: string) => readonly Requirement[] | undefined;
@@ -13,7 +13,7 @@ const bySchema = new WeakMap<GraphQLSchema, FieldRequirements>();
 
 function asRequirements(policy: FieldPolicy): Requirement[] {
   if (policy.kind === "deny") return [{ kind: "deny" }];
-  if (policy.kind === "role") return [{ kind: "role", requires: policy.requires }];
+  if (policy.kind === "role") return [{ kind: "role", requires: policy.requires, verified: policy.verified }];
   return [];
 }
 

@@ -4,7 +4,8 @@ import { ROLES, type Role } from "../../auth/types";
 
 export type FieldPolicy =
   | { kind: "public" }
-  | { kind: "role"; requires: Role }
+  /** `verified`: the viewer's email must be verified too (@auth(verified: true)). */
+  | { kind: "role"; requires: Role; verified: boolean }
   /** Root field with no declared policy: denied to everyone (deny-by-default). */
   | { kind: "deny" }
   /** Nested field with no declared policy: reachable only through a parent that passed its own check. */
@@ -30,8 +31,8 @@ export function policyOf(
 ): FieldPolicy {
   if (getDirective(schema, field, "public")?.[0]) return { kind: "public" };
   const onField = getDirective(schema, field, "auth")?.[0];
-  if (onField) return { kind: "role", requires: requiredRole(onField) };
+  if (onField) return { kind: "role", requires: requiredRole(onField), verified: onField.verified === true };
   const onType = getDirective(schema, type, "auth")?.[0];
-  if (onType) return { kind: "role", requires: requiredRole(onType) };
+  if (onType) return { kind: "role", requires: requiredRole(onType), verified: onType.verified === true };
   return isRootType(schema, type) ? { kind: "deny" } : { kind: "inherit" };
 }

@@ -6,7 +6,8 @@ import type { Role } from "../../auth/types";
  * and the verifier kit's (claims of a token checked elsewhere) both fit.
  */
 export interface AuthorizedViewer {
-  user: { id: string; role: Role };
+  /** `emailVerified`: the server's live value, or the kit's token claim; absent counts as false. */
+  user: { id: string; role: Role; emailVerified?: boolean };
   sessionId: string;
 }
 

@@ -39,11 +39,23 @@ export type AuditEvent = {
 };
 
 export type AuditEventType =
+  /** The user deleted their account; the trail keeps only the user id. */
+  | 'ACCOUNT_DELETED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_CHANGE_REQUESTED'
+  | 'EMAIL_VERIFICATION_REQUESTED'
+  | 'EMAIL_VERIFIED'
+  | 'INVITE_ACCEPTED'
+  | 'INVITE_CREATED'
   /** Unknown email, wrong password, or wrong current password in changePassword (see detail.reason). */
   | 'LOGIN_FAILED'
   | 'LOGIN_SUCCEEDED'
   | 'LOGOUT_ALL'
   | 'PASSWORD_CHANGED'
+  /** Every session ended (detail.endedSessions) and a new one started. */
+  | 'PASSWORD_RESET'
+  /** detail.known says whether the address had an account (never told to the caller). */
+  | 'PASSWORD_RESET_REQUESTED'
   | 'RATE_LIMITED'
   /** A spent refresh token was presented after the grace window; its session was revoked. */
   | 'REFRESH_REUSE_DETECTED'
@@ -57,7 +69,13 @@ export type AuditEventType =
   | 'SIGNING_KEY_REVOKED'
   /** detail: kid (now signing), previousKid, nextKid. */
   | 'SIGNING_KEY_ROTATED'
-  | 'SIGNUP';
+  | 'SIGNUP'
+  /** An account created by an admin (or the CLI). */
+  | 'USER_CREATED'
+  | 'USER_DELETED'
+  | 'USER_DISABLED'
+  | 'USER_ENABLED'
+  | 'USER_SESSIONS_REVOKED';
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -81,6 +99,11 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+export type EmailChangeInput = {
+  currentPassword: Scalars['String']['input'];
+  newEmail: Scalars['String']['input'];
+};
+
 export type LoginInput = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
@@ -96,8 +119,37 @@ export type Mutation = {
    */
   changePassword: AuthPayload;
   /**
+   * Redeem an email change link's token: the new address becomes the account's (verified). Errors:
+   * INVALID_TOKEN (reason), EMAIL_TAKEN (another account took the address meanwhile).
+   */
+  confirmEmailChange: User;
+  /**
+   * Mail an invitation to sign up with this role (an earlier invitation to the address stops
+   * working). Errors: EMAIL_TAKEN, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (MAIL_NOT_CONFIGURED).
+   */
+  createInvite: Scalars['Boolean']['output'];
+  /**
+   * Delete the signed-in user's account, sessions and tokens. Errors: INVALID_CREDENTIALS (counts
+   * toward the login failure budgets), TOO_MANY_REQUESTS, FORBIDDEN with reason LAST_ADMIN.
+   */
+  deleteAccount: Scalars['Boolean']['output'];
+  /**
+   * Delete an account with its sessions and tokens; false if no such user. Errors: FORBIDDEN with
+   * reason SELF_TARGETED or LAST_ADMIN.
+   */
+  deleteUser: Scalars['Boolean']['output'];
+  /**
+   * Disable an account: its sessions end at once and it cannot sign in until enabled. Errors:
+   * FORBIDDEN with reason SELF_TARGETED or LAST_ADMIN; BAD_USER_INPUT (no such user).
+   */
+  disableUser: User;
+  /** Enable a disabled account (it signs in again; ended sessions stay ended). */
+  enableUser: User;
+  /**
    * Sign in. Errors: BAD_USER_INPUT, INVALID_CREDENTIALS (same for unknown email and wrong password),
    * TOO_MANY_REQUESTS (with retryAfter: failure budgets per email and network, and per account).
+   * After a correct password only: FORBIDDEN with reason ACCOUNT_DISABLED; EMAIL_NOT_VERIFIED (with
+   * REQUIRE_EMAIL_VERIFICATION; a fresh link is mailed).
    */
   login: AuthPayload;
   /**
@@ -112,6 +164,30 @@ export type Mutation = {
    * when several refresh cookies arrived: none is used, all are cleared), REFRESH_TOKEN_REUSED.
    */
   refreshToken: AuthPayload;
+  /**
+   * Ask to move the account to newEmail: a confirmation link goes to the new address, a notice to the
+   * current one. Nothing changes until confirmEmailChange. Errors: INVALID_CREDENTIALS (current
+   * password), BAD_USER_INPUT, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (MAIL_NOT_CONFIGURED).
+   */
+  requestEmailChange: Scalars['Boolean']['output'];
+  /**
+   * Mail a new verification link to the signed-in user's address (earlier links stop working).
+   * True without a mail when already verified. Errors: TOO_MANY_REQUESTS; SERVICE_UNAVAILABLE with
+   * reason MAIL_NOT_CONFIGURED.
+   */
+  requestEmailVerification: Scalars['Boolean']['output'];
+  /**
+   * Mail a password reset link if the address has an account. Always true, in the same time either
+   * way. Errors: BAD_USER_INPUT, TOO_MANY_REQUESTS (per address and per network), SERVICE_UNAVAILABLE
+   * with reason MAIL_NOT_CONFIGURED.
+   */
+  requestPasswordReset: Scalars['Boolean']['output'];
+  /**
+   * Set a new password with a reset link's token: every session ends (and its subscriptions), the
+   * email counts as verified, and a new session starts. Errors: INVALID_TOKEN (reason), BAD_USER_INPUT
+   * (password policy), FORBIDDEN with reason ACCOUNT_DISABLED.
+   */
+  resetPassword: AuthPayload;
   /** End one of the signed-in user's own sessions; false if it is not theirs or already ended. */
   revokeSession: Scalars['Boolean']['output'];
   /**
@@ -120,6 +196,8 @@ export type Mutation = {
    * BAD_USER_INPUT with reason UNKNOWN_KEY or KEYS_NOT_MANAGED.
    */
   revokeSigningKey: Scalars['Boolean']['output'];
+  /** End every session of a user; returns how many ended. */
+  revokeUserSessions: Scalars['Int']['output'];
   /**
    * Promote the NEXT key to signing (the CURRENT one becomes PREVIOUS) and publish a new NEXT key;
    * returns the new CURRENT key. Errors: BAD_USER_INPUT with reason ROTATION_TOO_EARLY (retryAfter:
@@ -132,13 +210,55 @@ export type Mutation = {
    * Errors: FORBIDDEN with reason LAST_ADMIN when it would leave no ADMIN.
    */
   setUserRole: User;
-  /** Create an account and sign in. Errors: BAD_USER_INPUT, EMAIL_TAKEN. */
+  /**
+   * Create an account and sign in (a verification mail is sent). Errors: BAD_USER_INPUT, EMAIL_TAKEN;
+   * FORBIDDEN with reason SIGNUP_CLOSED or INVITE_REQUIRED (SIGNUP_MODE); INVALID_TOKEN (inviteToken).
+   * With REQUIRE_EMAIL_VERIFICATION, always EMAIL_NOT_VERIFIED: a link was mailed (the answer is the
+   * same whether or not the address already had an account).
+   */
   signup: AuthPayload;
+  /**
+   * Redeem a verification link's token. The link opens the app's /verify-email?token=… page, which
+   * calls this (a GET never spends a token, so mail scanners cannot). Errors: INVALID_TOKEN with
+   * reason UNKNOWN, USED, SUPERSEDED or EXPIRED.
+   */
+  verifyEmail: User;
 };
 
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationConfirmEmailChangeArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationCreateInviteArgs = {
+  email: Scalars['String']['input'];
+  role?: InputMaybe<Role>;
+};
+
+
+export type MutationDeleteAccountArgs = {
+  currentPassword: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteUserArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationDisableUserArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableUserArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -157,6 +277,21 @@ export type MutationRefreshTokenArgs = {
 };
 
 
+export type MutationRequestEmailChangeArgs = {
+  input: EmailChangeInput;
+};
+
+
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
+};
+
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -164,6 +299,11 @@ export type MutationRevokeSessionArgs = {
 
 export type MutationRevokeSigningKeyArgs = {
   kid: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeUserSessionsArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -175,6 +315,11 @@ export type MutationSetUserRoleArgs = {
 
 export type MutationSignupArgs = {
   input: SignupInput;
+};
+
+
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type Query = {
@@ -203,6 +348,13 @@ export type QueryAuditEventsArgs = {
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ResetPasswordInput = {
+  /** 8 to 1024 characters, under the password policy. */
+  newPassword: Scalars['String']['input'];
+  /** The token from the reset link (the app's /reset-password?token=… page). */
+  token: Scalars['String']['input'];
 };
 
 export type Role =
@@ -272,6 +424,8 @@ export type SigningKeyState =
 
 export type SignupInput = {
   email: Scalars['String']['input'];
+  /** The token of an invitation mail (for that email); required when SIGNUP_MODE is invite. */
+  inviteToken?: InputMaybe<Scalars['String']['input']>;
   /** 8 to 1024 characters. */
   password: Scalars['String']['input'];
 };
@@ -289,8 +443,12 @@ export type Subscription = {
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
+  /** Disabled by an admin: cannot sign in, refresh, or use access tokens until enabled. */
+  disabled: Scalars['Boolean']['output'];
   /** Lower-cased and trimmed; unique. */
   email: Scalars['String']['output'];
+  /** The owner proved control of the address (a verification link, a password reset or an invitation). */
+  emailVerified: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   role: Role;
 };
@@ -374,12 +532,14 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EmailChangeInput: EmailChangeInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ResetPasswordInput: ResetPasswordInput;
   Role: Role;
   Session: ResolverTypeWrapper<SessionView>;
   SessionEvent: ResolverTypeWrapper<SessionEventView>;
@@ -399,12 +559,14 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ChangePasswordInput: ChangePasswordInput;
   DateTime: Scalars['DateTime']['output'];
+  EmailChangeInput: EmailChangeInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  ResetPasswordInput: ResetPasswordInput;
   Session: SessionView;
   SessionEvent: SessionEventView;
   SigningKey: SigningKeyView;
@@ -416,6 +578,7 @@ export type ResolversParentTypes = {
 
 export type AuthDirectiveArgs = {
   requires?: Maybe<Role>;
+  verified?: Maybe<Scalars['Boolean']['input']>;
 };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -455,15 +618,27 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  confirmEmailChange?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationConfirmEmailChangeArgs, 'token'>>;
+  createInvite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCreateInviteArgs, 'email' | 'role'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
+  deleteUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteUserArgs, 'userId'>>;
+  disableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableUserArgs, 'userId'>>;
+  enableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEnableUserArgs, 'userId'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, Partial<MutationRefreshTokenArgs>>;
+  requestEmailChange?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestEmailChangeArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'input'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   revokeSigningKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSigningKeyArgs, 'kid'>>;
+  revokeUserSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRevokeUserSessionsArgs, 'userId'>>;
   rotateSigningKey?: Resolver<ResolversTypes['SigningKey'], ParentType, ContextType>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
   signup?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignupArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -510,7 +685,9 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 };

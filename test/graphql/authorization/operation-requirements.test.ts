@@ -8,8 +8,8 @@ describe("operationRequirements", () => {
   it("lists each distinct requirement once, at the first field (response path) imposing it", () => {
     const result = requirements("{ open a: me b: me level { next { x: vault { secret } } } c: admin }");
     expect(result.gates).toEqual([
-      { requirement: { kind: "role", requires: "USER" }, path: ["a"] },
-      { requirement: { kind: "role", requires: "ADMIN" }, path: ["level", "next", "x", "secret"] },
+      { requirement: { kind: "role", requires: "USER", verified: false }, path: ["a"] },
+      { requirement: { kind: "role", requires: "ADMIN", verified: false }, path: ["level", "next", "x", "secret"] },
     ]);
     expect(result).toMatchObject({ denyAll: false, needsViewer: true, role: "ADMIN", executable: true });
   });

@@ -1,3 +1,4 @@
+import type { MemoryMailQueue } from "./memory-mail-queue";
 import {
   PURPOSE_OF_EFFECT,
   type AccountTokenPurpose,
@@ -33,6 +34,8 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
   constructor(
     private readonly users: MemoryUserStore,
     private readonly sessions: MemorySessionStore,
+    /** The outbox notices go to as well, when the harness has one: then every mail lands in one queue. */
+    private readonly mailQueue: MemoryMailQueue | null = null,
   ) {
     users.dependents.push(this);
   }
@@ -49,6 +52,8 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
     }
     this.tokens.set(token.id, { ...token, usedAt: null, supersededAt: null });
     this.outbox.push({ id: mail.id, mail: { ...mail.mail, facts: { ...mail.mail.facts } }, createdAt: token.createdAt });
+    // Synchronous in effect (no await before the push), so issue stays all-or-nothing.
+    void this.mailQueue?.enqueue(mail.mail, mail.id, token.createdAt);
   }
 
   async find(tokenHash: string): Promise<AccountTokenRecord | null> {
