@@ -33,8 +33,8 @@ describe("UserAdminService", () => {
 
   it("refuses to disable or delete oneself, and the last enabled admin", async () => {
     const fx = await withAdmin();
-    for (const act of [fx.auth.admin.disable(fx.actor, fx.admin.id), fx.auth.admin.deleteUser(fx.actor, fx.admin.id)]) {
-      expect(await rejection(act)).toMatchObject({ code: "FORBIDDEN", reason: "SELF_TARGETED" });
+    for (const act of [() => fx.auth.admin.disable(fx.actor, fx.admin.id), () => fx.auth.admin.deleteUser(fx.actor, fx.admin.id)]) {
+      expect(await rejection(act())).toMatchObject({ code: "FORBIDDEN", reason: "SELF_TARGETED" });
     }
     const cli = { userId: null, client: fx.client };
     expect(await rejection(fx.auth.admin.disable(cli, fx.admin.id))).toMatchObject({ code: "FORBIDDEN", reason: "LAST_ADMIN" });
