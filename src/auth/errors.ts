@@ -133,7 +133,7 @@ export function badInput(field: string, message: string): AuthError {
 
 /** Refusing a role change that would leave the server without any ADMIN (nobody could undo it). */
 export function lastAdmin(): AuthError {
-  return new AuthError("FORBIDDEN", "This is the last ADMIN account; promote another account before demoting it.", { reason: "LAST_ADMIN" });
+  return new AuthError("FORBIDDEN", "This is the last enabled ADMIN account; promote another account first.", { reason: "LAST_ADMIN" });
 }
 
 /** Refuses to pick one of several refresh cookies: which is ours and which was tossed in is unknowable. */

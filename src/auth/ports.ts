@@ -205,6 +205,10 @@ export interface RetentionBatches {
   deleteSessionsEndedBefore(cutoff: Date, limit: number): Promise<number>;
   /** Refresh tokens revoked or expired before `cutoff` (of sessions still kept). */
   deleteRefreshTokensEndedBefore(cutoff: Date, limit: number): Promise<number>;
+  /** Mailed tokens used, superseded or expired before `cutoff`. */
+  deleteAccountTokensEndedBefore(cutoff: Date, limit: number): Promise<number>;
+  /** Outbox mail sent or given up on before `cutoff` (unsent mail is never deleted here). */
+  deleteMailDoneBefore(cutoff: Date, limit: number): Promise<number>;
 }
 
 export interface RetentionStore {

@@ -5,7 +5,10 @@ type RetentionDeps = Pick<AuthDeps, "retention" | "clock" | "logger">;
 export interface RetentionPolicy {
   /** Audit events older than this are deleted; 0 keeps them forever. */
   auditRetentionMs: number;
-  /** Sessions and refresh tokens ended (revoked or expired) longer ago than this are deleted; 0 keeps them. */
+  /**
+   * Sessions and refresh tokens ended (revoked or expired), mailed tokens ended (used, superseded
+   * or expired) and mail sent or given up on, longer ago than this, are deleted; 0 keeps them.
+   */
   sessionRetentionMs: number;
   /** Rows per DELETE: small, so no statement holds locks (or, on PGlite, the event loop) for long. */
   batchSize: number;
@@ -17,6 +20,8 @@ export interface RetentionReport {
   sessions: number;
   refreshTokens: number;
   auditEvents: number;
+  accountTokens: number;
+  mail: number;
 }
 
 /**
@@ -35,7 +40,7 @@ export class RetentionService {
    */
   async run(stopping?: AbortSignal): Promise<RetentionReport | null> {
     const now = this.deps.clock.now().getTime();
-    const report: RetentionReport = { sessions: 0, refreshTokens: 0, auditEvents: 0 };
+    const report: RetentionReport = { sessions: 0, refreshTokens: 0, auditEvents: 0, accountTokens: 0, mail: 0 };
     const ran = await this.deps.retention.exclusively(async (batches) => {
       const { sessionRetentionMs, auditRetentionMs } = this.policy;
       if (sessionRetentionMs > 0) {
@@ -43,6 +48,9 @@ export class RetentionService {
         // Sessions first: their tokens go with them, leaving fewer single tokens to delete.
         report.sessions = await this.drain((limit) => batches.deleteSessionsEndedBefore(cutoff, limit), stopping);
         report.refreshTokens = await this.drain((limit) => batches.deleteRefreshTokensEndedBefore(cutoff, limit), stopping);
+        // Mailed tokens and sent mail are session-like: short-lived credentials and their delivery record.
+        report.accountTokens = await this.drain((limit) => batches.deleteAccountTokensEndedBefore(cutoff, limit), stopping);
+        report.mail = await this.drain((limit) => batches.deleteMailDoneBefore(cutoff, limit), stopping);
       }
       if (auditRetentionMs > 0) {
         const cutoff = new Date(now - auditRetentionMs);
@@ -50,7 +58,7 @@ export class RetentionService {
       }
     });
     if (!ran) return null;
-    if (report.sessions + report.refreshTokens + report.auditEvents > 0) {
+    if (Object.values(report).some((count) => count > 0)) {
       this.deps.logger.info({ event: "retention", ...report }, "expired data deleted");
     }
     return report;

@@ -68,6 +68,23 @@ function batchesOn(sql: SqlSession): RetentionBatches {
       ),
     deleteSessionsEndedBefore: (cutoff, limit) => deleted(endedBefore("sessions"), cutoff, limit),
     deleteRefreshTokensEndedBefore: (cutoff, limit) => deleted(endedBefore("refresh_tokens"), cutoff, limit),
+    deleteAccountTokensEndedBefore: (cutoff, limit) =>
+      deleted(
+        `DELETE FROM account_tokens WHERE id IN (
+           SELECT id FROM account_tokens
+            WHERE expires_at < $1::timestamptz OR used_at < $1::timestamptz OR superseded_at < $1::timestamptz
+            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        cutoff,
+        limit,
+      ),
+    deleteMailDoneBefore: (cutoff, limit) =>
+      deleted(
+        `DELETE FROM mail_outbox WHERE id IN (
+           SELECT id FROM mail_outbox WHERE sent_at < $1::timestamptz OR failed_at < $1::timestamptz
+            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        cutoff,
+        limit,
+      ),
   };
 }
 

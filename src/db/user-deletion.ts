@@ -14,17 +14,24 @@ export type DeletionOutcome = "deleted" | "not_found" | "version_moved";
 export async function deleteUserInTransaction(prisma: PrismaClient, id: string, expectedVersion?: number): Promise<DeletionOutcome> {
   return prisma.$transaction(async (tx) => {
     await lockEnabledAdminsKeepingOne(tx, id);
-    const [user] = await tx.$queryRaw<Array<{ credential_version: number }>>`
-      SELECT credential_version FROM users WHERE id = ${id}::uuid FOR UPDATE`;
+    const [user] = await tx.$queryRaw<Array<{ credential_version: number; email: string }>>`
+      SELECT credential_version, email FROM users WHERE id = ${id}::uuid FOR UPDATE`;
     if (!user) return "not_found";
     if (expectedVersion !== undefined && user.credential_version !== expectedVersion) return "version_moved";
     await tx.$executeRaw`DELETE FROM users WHERE id = ${id}::uuid`;
-    await scrubAuditTrail(tx, id);
+    await scrubAuditTrail(tx, id, user.email);
+    // Mail to the address goes too: unsent links are dead, and sent rows would keep the address.
+    await tx.$executeRaw`DELETE FROM mail_outbox WHERE recipient = ${user.email}`;
     return "deleted";
   }, TX_OPTIONS);
 }
 
-async function scrubAuditTrail(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+/**
+ * The user's own events lose their client facts; events of others that name the address (an
+ * admin's invitation, failed logins before the account existed) lose the address only, since
+ * their ip is the admin's or an attacker's, not this user's.
+ */
+async function scrubAuditTrail(tx: Prisma.TransactionClient, userId: string, email: string): Promise<void> {
   // The detail keys that may hold an address. jsonb `-` on a scalar raises, so only objects are
   // pruned (the auditor writes nothing else).
   await tx.$executeRaw`
@@ -32,4 +39,8 @@ async function scrubAuditTrail(tx: Prisma.TransactionClient, userId: string): Pr
        SET ip = NULL, user_agent = NULL,
            detail = CASE WHEN jsonb_typeof(detail) = 'object' THEN detail - 'email' - 'newEmail' - 'previousEmail' ELSE detail END
      WHERE user_id = ${userId}::uuid`;
+  await tx.$executeRaw`
+    UPDATE audit_events SET detail = detail - 'email' - 'newEmail' - 'previousEmail'
+     WHERE jsonb_typeof(detail) = 'object'
+       AND (detail->>'email' = ${email} OR detail->>'newEmail' = ${email} OR detail->>'previousEmail' = ${email})`;
 }

@@ -12,15 +12,16 @@ describe("RetentionService (fixed clock)", () => {
     const idle = await fx.signup("idle@example.com"); // never refreshed: expires on day 60
     const day0Events = fx.audit.events.length;
 
-    // Day 40: the logout (day 0) is 40 days old, past the 30-day retention; nothing else has ended.
+    // Day 40: the logout (day 0) is 40 days old, past the 30-day retention, and so are the two
+    // signups' verification links (expired on day 1); nothing else has ended.
     fx.clock.advance(40 * DAY);
     await fx.auth.refresh.refresh(kept.refreshToken, CLIENT); // kept's first token is now rotated; its child lives to day 100
-    expect(await fx.auth.maintenance.retention.run()).toEqual({ sessions: 1, refreshTokens: 0, auditEvents: 0 });
+    expect(await fx.auth.maintenance.retention.run()).toEqual({ sessions: 1, refreshTokens: 0, auditEvents: 0, accountTokens: 2, mail: 0 });
     expect([...fx.stores.sessions.sessions.keys()].sort()).toEqual([kept.sessionId, idle.sessionId].sort());
 
     // Day 95: idle expired on day 60 and kept's first token too (35 days ago); the day-0 events are 95 days old.
     fx.clock.advance(55 * DAY);
-    expect(await fx.auth.maintenance.retention.run()).toEqual({ sessions: 1, refreshTokens: 1, auditEvents: day0Events });
+    expect(await fx.auth.maintenance.retention.run()).toEqual({ sessions: 1, refreshTokens: 1, auditEvents: day0Events, accountTokens: 0, mail: 0 });
     expect([...fx.stores.sessions.sessions.keys()]).toEqual([kept.sessionId]);
     expect([...fx.stores.sessions.tokens.values()].map((t) => t.sessionId)).toEqual([kept.sessionId]);
     expect(fx.audit.events.map((e) => e.type)).toEqual(["refresh_rotated"]);

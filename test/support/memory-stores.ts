@@ -22,5 +22,5 @@ export function memoryStores() {
   users.dependents.push(sessions);
   const mail = new MemoryMailQueue();
   const accountTokens = new MemoryAccountTokenStore(users, sessions, mail);
-  return { users, sessions, audit, accountTokens, mail, retention: new MemoryRetention(sessions, audit) };
+  return { users, sessions, audit, accountTokens, mail, retention: new MemoryRetention(sessions, audit, accountTokens, mail) };
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AccountTokenStore } from "../../../src/auth/account-token-records";
-import type { MailKind } from "../../../src/auth/mail";
+import type { MailKind, MailQueue } from "../../../src/auth/mail";
 import type { AuditLog, NewRefreshToken, NewSession, NewUser, RetentionStore, SessionStore, UserStore } from "../../../src/auth/ports";
 
 export interface StoreHarness {
@@ -9,6 +9,7 @@ export interface StoreHarness {
   audit: AuditLog;
   retention: RetentionStore;
   accountTokens: AccountTokenStore;
+  mail: MailQueue;
   /** Reads one mail_outbox row (no port reads it by id): what AccountTokenStore.issue queued. */
   queuedMail(id: string): Promise<OutboxRow | null>;
   close(): Promise<void>;

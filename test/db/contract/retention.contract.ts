@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEvent } from "../../../src/auth/types";
-import { loggedIn, newSession, newToken, readToken, type GetStores } from "./fixtures";
+import type { AccountTokenPurpose, NewAccountToken } from "../../../src/auth/account-token-records";
+import { loggedIn, newSession, newToken, newUser, readToken, type GetStores } from "./fixtures";
 
 /** Long before every other fixture (2030), so a cutoff here touches only this suite's rows. */
 const Y2000 = new Date("2000-01-01T00:00:00.000Z");
@@ -10,8 +11,50 @@ function auditAt(createdAt: Date): AuditEvent {
   return { id: randomUUID(), type: "signup", userId: null, sessionId: null, ip: null, userAgent: null, requestId: null, detail: null, createdAt };
 }
 
+function accountToken(userId: string, email: string, purpose: AccountTokenPurpose, createdAt: Date, expiresAt: Date): NewAccountToken {
+  return { id: randomUUID(), tokenHash: randomUUID().replace(/-/g, ""), purpose, userId, email, role: null, createdAt, expiresAt };
+}
+
 export function retentionContract(stores: GetStores): void {
   describe("RetentionStore", () => {
+    it("deletes mailed tokens used, superseded or expired before the cutoff, and keeps live ones", async () => {
+      const user = await stores().users.create(newUser());
+      const issue = (token: NewAccountToken) =>
+        stores().accountTokens.issue(token, { id: randomUUID(), mail: { kind: "verify-email", to: token.email, link: null, facts: {} } });
+      const expired = accountToken(user.id, user.email, "email_verification", day(0), day(1));
+      const superseded = accountToken(user.id, user.email, "password_reset", day(0), day(100));
+      const live = accountToken(user.id, user.email, "password_reset", day(3), day(100));
+      const used = accountToken(user.id, `moved-${user.email}`, "email_change", day(0), day(100));
+      for (const token of [expired, superseded, used]) await issue(token);
+      // Before `live` is issued: a confirmed email change supersedes every other token of the account.
+      await expect(stores().accountTokens.redeem(used.tokenHash, { kind: "change_email" }, day(2))).resolves.toMatchObject({ ok: true });
+      await issue({ ...live, email: `moved-${user.email}` });
+      let deleted = 0;
+      await stores().retention.exclusively(async (b) => {
+        deleted = await b.deleteAccountTokensEndedBefore(day(10), 10);
+      });
+      expect(deleted).toBe(3);
+      for (const gone of [expired, superseded, used]) expect(await stores().accountTokens.find(gone.tokenHash)).toBeNull();
+      expect(await stores().accountTokens.find(live.tokenHash)).not.toBeNull();
+    });
+
+    it("deletes mail sent or given up on before the cutoff, never unsent mail", async () => {
+      const mail = { kind: "email-change-notice" as const, to: "retention@example.test", link: null, facts: { newEmail: "x@example.test" } };
+      const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      for (const id of ids) await stores().mail.enqueue(mail, id, day(1));
+      const [sent, failed, unsent, recent] = ids as [string, string, string, string];
+      await stores().mail.markSent(sent, day(1));
+      await stores().mail.markFailed(failed, day(1), "550 no such mailbox", null);
+      await stores().mail.markSent(recent, day(50));
+      let deleted = 0;
+      await stores().retention.exclusively(async (b) => {
+        deleted = await b.deleteMailDoneBefore(day(10), 10);
+      });
+      expect(deleted).toBe(2);
+      const due = await stores().mail.claimDue(day(2), day(3), 100);
+      expect(due.map((m) => m.id)).toContain(unsent);
+    });
+
     it("deletes sessions ended before the cutoff with their tokens, and keeps everything else", async () => {
       const old = { createdAt: day(0), lastUsedAt: day(0), absoluteExpiresAt: day(400) };
       const { user, session: expired, token: expiredToken } = await loggedIn(stores(), { ...old, expiresAt: day(10) });

@@ -27,7 +27,10 @@ export function userDeletionContract(stores: GetStores): void {
       const detailed = auditEvent(user.id, { email: user.email, newEmail: "n@example.test", previousEmail: "p@example.test", role: "USER" }, 1);
       const bare = auditEvent(user.id, null, 2);
       const stranger = auditEvent(randomUUID(), { email: "someone@example.test" }, 3);
-      for (const e of [detailed, bare, stranger]) await stores().audit.record(e);
+      // An admin's event naming the address: it loses the address, not the admin's client facts.
+      const admin = randomUUID();
+      const naming = auditEvent(admin, { email: user.email, role: "USER" }, 4);
+      for (const e of [detailed, bare, stranger, naming]) await stores().audit.record(e);
 
       await expect(stores().users.delete(user.id, at(5))).resolves.toBe("deleted");
       expect(await stores().users.findById(user.id)).toBeNull();
@@ -43,6 +46,9 @@ export function userDeletionContract(stores: GetStores): void {
         { ...detailed, ...scrub, detail: { role: "USER" } },
       ]);
       expect(await stores().audit.list({ first: 10, userId: stranger.userId })).toEqual([stranger]);
+      expect(await stores().audit.list({ first: 10, userId: admin })).toEqual([{ ...naming, detail: { role: "USER" } }]);
+      // Mail to the address is gone, sent or not.
+      expect(await stores().queuedMail(mail.id)).toBeNull();
       // The address is free again.
       await expect(stores().users.create(newUser({ email: user.email }))).resolves.toMatchObject({ email: user.email });
     });

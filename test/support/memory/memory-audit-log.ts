@@ -19,11 +19,11 @@ export class MemoryAuditLog implements AuditLog {
   }
 
   /** A deleted user's trail keeps the (now pseudonymous) id and loses what identifies a person. */
-  scrubUser(userId: string): void {
+  scrubUser(userId: string, email: string): void {
     for (const e of this.events) {
-      if (e.userId !== userId) continue;
-      const { email: _email, newEmail: _newEmail, previousEmail: _previousEmail, ...rest } = e.detail ?? {};
-      Object.assign(e, { ip: null, userAgent: null, detail: e.detail ? rest : null });
+      const { email: a, newEmail: b, previousEmail: c, ...rest } = e.detail ?? {};
+      if (e.userId === userId) Object.assign(e, { ip: null, userAgent: null, detail: e.detail ? rest : null });
+      else if (e.detail && [a, b, c].includes(email)) e.detail = rest;
     }
   }
 

@@ -104,7 +104,7 @@ export class MemoryUserStore implements UserStore {
     if (expectedVersion !== undefined && row.credentialVersion !== expectedVersion) return "version_moved";
     for (const dependent of this.dependents) dependent.deleteAllOf(id);
     this.rows.delete(id);
-    this.audit?.scrubUser(id);
+    this.audit?.scrubUser(id, row.email);
     return "deleted";
   }
 
