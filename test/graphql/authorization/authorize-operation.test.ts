@@ -23,6 +23,22 @@ describe("root fields", () => {
   });
 });
 
+describe("@auth(verified: true)", () => {
+  const UNVERIFIED = signedIn("USER", "u1", false);
+  const NOT_VERIFIED = { code: "EMAIL_NOT_VERIFIED", reason: undefined };
+  it.each([
+    ["anonymous", "{ verified }", anonymous(), UNAUTHENTICATED],
+    ["a verified USER", "{ verified }", USER, null],
+    ["an unverified USER", "{ verified }", UNVERIFIED, NOT_VERIFIED],
+    ["an unverified USER, on a plain @auth field", "{ me }", UNVERIFIED, null],
+    ["the role is checked first: an unverified USER on an ADMIN field", "{ verifiedAdmin }", UNVERIFIED, FORBIDDEN],
+    ["an unverified ADMIN", "{ verifiedAdmin }", signedIn("ADMIN", "u1", false), NOT_VERIFIED],
+    ["a verifier-kit viewer without the flag counts as unverified", "{ verified }", { viewer: { user: { id: "u1", role: "USER" as const }, sessionId: "s1" }, authFailure: null, authError: null }, NOT_VERIFIED],
+  ])("%s", (_what, source, state, expected) => {
+    expect(decide(source, state)).toEqual(expected);
+  });
+});
+
 describe("one decision for the whole operation", () => {
   it.each([
     ["a public and a signed-in mutation", "mutation { touch secure }", anonymous(), UNAUTHENTICATED],

@@ -8,7 +8,7 @@ import { authorizeOperation, type ViewerState } from "../../../src/graphql";
  * type, an interface with an @auth field, a union, and a root field of each kind with no policy.
  */
 export const TYPE_DEFS = `
-  directive @auth(requires: Role = USER) on OBJECT | FIELD_DEFINITION
+  directive @auth(requires: Role = USER, verified: Boolean = false) on OBJECT | FIELD_DEFINITION
   directive @public on FIELD_DEFINITION
   enum Role { USER ADMIN }
 
@@ -27,6 +27,8 @@ export const TYPE_DEFS = `
     open: String @public
     me: String @auth
     admin: String @auth(requires: ADMIN)
+    verified: String @auth(verified: true)
+    verifiedAdmin: String @auth(requires: ADMIN, verified: true)
     bare: String
     node: Node @public
     items: [Item!]! @public
@@ -51,11 +53,11 @@ export const TYPE_DEFS = `
 
 export const schema = makeExecutableSchema({ typeDefs: TYPE_DEFS });
 
-export function viewer(role: Role, id = "u1"): Viewer {
-  return { user: { id, email: `${id}@example.com`, role, credentialVersion: 0, createdAt: new Date(0), emailVerified: true, disabled: false }, sessionId: "s1" };
+export function viewer(role: Role, id = "u1", emailVerified = true): Viewer {
+  return { user: { id, email: `${id}@example.com`, role, credentialVersion: 0, createdAt: new Date(0), emailVerified, disabled: false }, sessionId: "s1" };
 }
 
-export const signedIn = (role: Role, id = "u1"): ViewerState => ({ viewer: viewer(role, id), authFailure: null, authError: null });
+export const signedIn = (role: Role, id = "u1", emailVerified = true): ViewerState => ({ viewer: viewer(role, id, emailVerified), authFailure: null, authError: null });
 export const anonymous = (reason: UnauthenticatedReason = "TOKEN_MISSING"): ViewerState => ({ viewer: null, authFailure: reason, authError: null });
 
 /** The decision for `source` as `{ code, reason }` (null when allowed). */
