@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type App, type AppOverrides, createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { offsetClock } from "./offset-clock";
 
 export const E2E_SECRET = randomBytes(48).toString("base64url");
+
+const TEST_OUTBOX_DIR = join(tmpdir(), `graphql-auth-test-outbox-${process.pid}`);
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -41,6 +45,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     RATE_LIMIT_LOGIN_IP: "100000",
     RATE_LIMIT_SIGNUP_IP: "100000",
     RATE_LIMIT_REFRESH_IP: "100000",
+    // Without SMTP_URL, mail (every signup's verification link) goes to files: keep them out of the checkout.
+    ...(options.env?.NODE_ENV === "production" ? {} : { MAIL_OUTBOX_DIR: TEST_OUTBOX_DIR }),
     ...options.env,
   });
   const clock = offsetClock();

@@ -1,0 +1,3 @@
+import { accountAttacks } from "./account-attacks";
+
+accountAttacks("PGlite", async () => ({ url: "pglite:memory" }));
