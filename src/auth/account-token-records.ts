@@ -50,6 +50,28 @@ export const PURPOSE_OF_EFFECT: Readonly<Record<TokenEffect["kind"], AccountToke
   accept_invite: "invite",
 };
 
+/**
+ * Why `token` cannot be redeemed for `effect` at `at`, in order of precedence (UNKNOWN > USED >
+ * SUPERSEDED > EXPIRED); null when it can. `owner` is the account the token acts on as of now
+ * (null when gone; invites have none). The one rule every store and the services apply.
+ */
+export function tokenRefusal(
+  token: AccountTokenRecord | null,
+  owner: { email: string } | null,
+  effect: TokenEffect["kind"],
+  at: Date,
+): InvalidTokenReason | null {
+  if (!token || token.purpose !== PURPOSE_OF_EFFECT[effect]) return "UNKNOWN";
+  if (token.purpose !== "invite" && !owner) return "UNKNOWN";
+  if (token.usedAt) return "USED";
+  if (token.supersededAt) return "SUPERSEDED";
+  // A link proves control of the address it went to, and only while the account still has it.
+  const provesOwnAddress = effect === "verify_email" || effect === "reset_password";
+  if (provesOwnAddress && owner?.email !== token.email) return "SUPERSEDED";
+  if (token.expiresAt <= at) return "EXPIRED";
+  return null;
+}
+
 export type Redemption =
   | {
       ok: true;

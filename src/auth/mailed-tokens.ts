@@ -1,9 +1,9 @@
-import { type AccountTokenPurpose, type NewAccountToken, PURPOSE_OF_EFFECT, type TokenEffect } from "./account-token-records";
+import { type AccountTokenPurpose, type AccountTokenRecord, type NewAccountToken, type TokenEffect, tokenRefusal } from "./account-token-records";
 import type { AuthDeps } from "./deps";
 import { invalidToken, mailNotConfigured } from "./errors";
 import type { MailFacts, MailKind } from "./mail";
 import { generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken } from "./refresh-token-codec";
-import type { Role } from "./types";
+import type { Role, UserRecord } from "./types";
 
 export const SIGNUP_MODES = ["open", "invite", "closed"] as const;
 export type SignupMode = (typeof SIGNUP_MODES)[number];
@@ -34,7 +34,7 @@ const MAIL_OF: Readonly<Record<AccountTokenPurpose, MailKind>> = {
   invite: "invite",
 };
 
-type TokenDeps = Pick<AuthDeps, "accountTokens" | "mail" | "accounts" | "clock" | "randomBytes" | "newId" | "onMailQueued">;
+type TokenDeps = Pick<AuthDeps, "accountTokens" | "users" | "mail" | "accounts" | "clock" | "randomBytes" | "newId" | "onMailQueued">;
 
 export interface TokenSubject {
   userId: string | null;
@@ -82,17 +82,17 @@ export class MailedTokens {
   }
 
   /**
-   * The token's stored record if it could still be redeemed for `effect` now; otherwise throws
-   * INVALID_TOKEN with the reason. For checks before expensive work (argon2); `redeem` decides.
+   * The token's stored record, and the account it acts on, if it could still be redeemed for
+   * `effect` now; otherwise throws INVALID_TOKEN with the reason. For checks before expensive work
+   * (argon2): `redeem` decides, under the row lock, by the same rule.
    */
-  async peek(token: string, effect: TokenEffect["kind"]) {
+  async peek(token: string, effect: TokenEffect["kind"]): Promise<{ record: AccountTokenRecord; owner: UserRecord | null }> {
     if (!looksLikeOpaqueToken(token)) throw invalidToken("UNKNOWN");
     const record = await this.deps.accountTokens.find(hashOpaqueToken(token));
-    if (!record || record.purpose !== PURPOSE_OF_EFFECT[effect]) throw invalidToken("UNKNOWN");
-    if (record.usedAt) throw invalidToken("USED");
-    if (record.supersededAt) throw invalidToken("SUPERSEDED");
-    if (record.expiresAt <= this.deps.clock.now()) throw invalidToken("EXPIRED");
-    return record;
+    const owner = record?.userId ? await this.deps.users.findById(record.userId) : null;
+    const reason = tokenRefusal(record, owner, effect, this.deps.clock.now());
+    if (reason || !record) throw invalidToken(reason ?? "UNKNOWN");
+    return { record, owner };
   }
 
   /** Spends the token and applies its effect atomically; throws INVALID_TOKEN when it cannot. */

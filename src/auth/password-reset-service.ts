@@ -39,10 +39,9 @@ export class PasswordResetService {
    */
   async reset(input: ResetPasswordInput, client: ClientInfo): Promise<TokenPair> {
     await this.deps.guard.beforeTokenRedeem(client);
-    const pending = await this.tokens.peek(input.token, "reset_password");
-    const owner = pending.userId ? await this.deps.users.findById(pending.userId) : null;
+    const { record, owner } = await this.tokens.peek(input.token, "reset_password");
     if (owner?.disabled) throw forbidden("ACCOUNT_DISABLED");
-    const chosen = { password: input.newPassword, email: pending.email, field: "newPassword" };
+    const chosen = { password: input.newPassword, email: record.email, field: "newPassword" };
     await this.deps.passwordPolicy.assertChosen(chosen);
     const passwordHash = await this.deps.hasher.hash(input.newPassword);
     const { user, endedSessions } = await this.tokens.redeem(input.token, { kind: "reset_password", passwordHash });

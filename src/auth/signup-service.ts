@@ -65,7 +65,7 @@ export class SignupService {
   private async acceptInvite(input: SignupInput, inviteToken: string, client: ClientInfo): Promise<TokenPair> {
     await this.deps.guard.beforeTokenRedeem(client);
     const email = normalizeEmail(input.email);
-    const invite = await this.tokens.peek(inviteToken, "accept_invite");
+    const { record: invite } = await this.tokens.peek(inviteToken, "accept_invite");
     // An invitation is for the address it was sent to, not for whoever holds the link.
     if (invite.email !== email) throw invalidToken("UNKNOWN");
     await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });

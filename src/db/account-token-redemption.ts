@@ -1,5 +1,4 @@
-import { PURPOSE_OF_EFFECT, type AccountTokenRecord, type Redemption, type TokenEffect } from "../auth/account-token-records";
-import type { InvalidTokenReason } from "../auth/errors";
+import { tokenRefusal, type AccountTokenRecord, type Redemption, type TokenEffect } from "../auth/account-token-records";
 import type { UserRecord } from "../auth/types";
 import { ACCOUNT_TOKEN_COLUMNS, toAccountTokenRecord, type AccountTokenRow } from "./account-token-rows";
 import type { Prisma } from "./generated/prisma/client";
@@ -26,24 +25,11 @@ export async function redeemInTransaction(tx: Tx, tokenHash: string, effect: Tok
     SELECT ${ACCOUNT_TOKEN_COLUMNS} FROM account_tokens WHERE token_hash = ${tokenHash} FOR UPDATE`;
   const token = row ? toAccountTokenRecord(row) : null;
   const user = owner ? toUserRecord(owner) : null;
-  const reason = refusal(token, user, effect, at);
+  const reason = tokenRefusal(token, user, effect.kind, at);
   if (reason || !token) return { ok: false, reason: reason ?? "UNKNOWN" };
   const applied = await apply(tx, token, user, effect, at);
   await tx.$executeRaw`UPDATE account_tokens SET used_at = ${at}::timestamptz WHERE id = ${token.id}::uuid`;
   return applied;
-}
-
-/** Why the token cannot be redeemed, in order of precedence; null when it can. */
-function refusal(token: AccountTokenRecord | null, owner: UserRecord | null, effect: TokenEffect, at: Date): InvalidTokenReason | null {
-  if (!token || token.purpose !== PURPOSE_OF_EFFECT[effect.kind]) return "UNKNOWN";
-  if (token.purpose !== "invite" && !owner) return "UNKNOWN";
-  if (token.usedAt) return "USED";
-  if (token.supersededAt) return "SUPERSEDED";
-  // A link proves control of the address it went to, and only while the account still has it.
-  const provesOwnAddress = effect.kind === "verify_email" || effect.kind === "reset_password";
-  if (provesOwnAddress && owner?.email !== token.email) return "SUPERSEDED";
-  if (token.expiresAt <= at) return "EXPIRED";
-  return null;
 }
 
 async function apply(tx: Tx, token: AccountTokenRecord, owner: UserRecord | null, effect: TokenEffect, at: Date): Promise<Applied> {

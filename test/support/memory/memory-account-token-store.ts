@@ -1,6 +1,6 @@
 import type { MemoryMailQueue } from "./memory-mail-queue";
 import {
-  PURPOSE_OF_EFFECT,
+  tokenRefusal,
   type AccountTokenPurpose,
   type AccountTokenRecord,
   type AccountTokenStore,
@@ -64,7 +64,7 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
   async redeem(tokenHash: string, effect: TokenEffect, at: Date): Promise<Redemption> {
     const token = this.byHash(tokenHash);
     const owner = token?.userId ? this.users.rows.get(token.userId) : undefined;
-    const reason = refusal(token, owner, effect, at);
+    const reason = tokenRefusal(token ?? null, owner ?? null, effect.kind, at);
     if (reason || !token) return { ok: false, reason: reason ?? "UNKNOWN" };
     const applied = this.apply(token, owner, effect, at);
     token.usedAt = at;
@@ -125,14 +125,3 @@ function live(t: AccountTokenRecord): boolean {
   return t.usedAt === null && t.supersededAt === null;
 }
 
-/** The same precedence as the Prisma adapter: UNKNOWN > USED > SUPERSEDED > EXPIRED. */
-function refusal(token: AccountTokenRecord | undefined, owner: Owner | undefined, effect: TokenEffect, at: Date): InvalidTokenReason | null {
-  if (!token || token.purpose !== PURPOSE_OF_EFFECT[effect.kind]) return "UNKNOWN";
-  if (token.purpose !== "invite" && !owner) return "UNKNOWN";
-  if (token.usedAt) return "USED";
-  if (token.supersededAt) return "SUPERSEDED";
-  const provesOwnAddress = effect.kind === "verify_email" || effect.kind === "reset_password";
-  if (provesOwnAddress && owner?.email !== token.email) return "SUPERSEDED";
-  if (token.expiresAt <= at) return "EXPIRED";
-  return null;
-}
