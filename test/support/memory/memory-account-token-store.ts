@@ -8,7 +8,6 @@ import {
   type Redemption,
   type TokenEffect,
 } from "../../../src/auth/account-token-records";
-import type { InvalidTokenReason } from "../../../src/auth/errors";
 import type { OutgoingMail } from "../../../src/auth/mail";
 import { emailTaken, publicUser, type MemoryUserStore } from "./memory-user-store";
 import type { MemorySessionStore } from "./memory-session-store";
