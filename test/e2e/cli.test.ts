@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findProjectRoot } from "../../src/project-root";
-import { type CliResult, runBuiltCli } from "../support/built-cli";
+import { BuiltCli, type CliResult, runBuiltCli } from "../support/built-cli";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 import { E2E_SECRET, login, signup, startServer, type TestServer } from "../support/server";
 import { describeWithPostgres } from "../support/services";
@@ -110,13 +110,21 @@ describeWithPostgres("auth-server on PostgreSQL, beside a running server", () =>
   });
   afterAll(() => db?.drop());
 
-  it("migrates, then reads what the server writes while it runs", async () => {
+  it("migrates, then reads what the server writes while it runs; audit tail --follow shows events as they happen until Ctrl-C", async () => {
     await migrateFromScratch(cli);
     const server = await startServer({ databaseUrl: db.url });
+    const follow = await BuiltCli.start(["audit", "tail", "--follow", "--json", "--type", "login_failed"], { DATABASE_URL: db.url, JWT_SECRET: E2E_SECRET });
     try {
       await someActivity(server, "cli-postgres@example.com");
       await readBack(cli, "cli-postgres@example.com");
+      // Polled every 2 s: the refused login appears as one JSON line; then Ctrl-C ends it cleanly.
+      await follow.waitForOutput(/"type":"login_failed"/);
+      follow.interrupt();
+      const ended = await follow.exited;
+      expect(ended).toMatchObject({ code: 0, stderr: "" });
+      expect(ended.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(["login_failed"]);
     } finally {
+      follow.kill();
       await server.close();
     }
   }, 300_000);
