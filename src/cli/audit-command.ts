@@ -2,12 +2,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType, MAX_PAGE_SIZE } from "../auth";
 import type { Core } from "../core";
-import { AuditFollower } from "./audit-follower";
+import { type AuditFilter, AuditFollower, type AuditPage } from "./audit-follower";
 import { type CliContext, withCore } from "./context";
 import { formatRow, NONE, printJson, println, type Write } from "./output";
+import { findUserOrRefuse } from "./user-lookup";
 
 interface TailOptions {
   type?: AuditEventType;
+  user?: string;
   limit: number;
   json?: boolean;
   follow?: boolean;
@@ -20,6 +22,7 @@ export function addAuditCommands(program: Command, ctx: CliContext): void {
     .command("tail")
     .description("print the latest audit events, oldest first")
     .addOption(new Option("--type <type>", "only events of this type (see below)").argParser(parseEventType))
+    .option("--user <id|email>", "only events about this account")
     .addOption(new Option("--limit <n>", `how many of the latest events (1-${MAX_PAGE_SIZE})`).argParser(parseLimit).default(20))
     .option("--json", "JSON: one array; with --follow, one event per line")
     .option("--follow", "then keep printing new events as they are written, until Ctrl-C")
@@ -28,11 +31,11 @@ export function addAuditCommands(program: Command, ctx: CliContext): void {
 }
 
 async function tail(core: Core, ctx: CliContext, opts: TailOptions): Promise<void> {
-  const list = (page: { first: number; after?: string | null; type?: AuditEventType | null }) => core.auth.admin.auditEvents(page);
-  const type = opts.type ?? null;
-  const follower = opts.follow ? new AuditFollower(list, type) : null;
+  const list: AuditPage = (page) => core.auth.admin.auditEvents(page);
+  const filter: AuditFilter = { type: opts.type ?? null, userId: opts.user ? (await findUserOrRefuse(core, opts.user)).id : null };
+  const follower = opts.follow ? new AuditFollower(list, filter) : null;
   await follower?.prime();
-  const latest = (await list({ first: opts.limit, type })).reverse();
+  const latest = (await list({ first: opts.limit, ...filter })).reverse();
   follower?.remember(latest);
   const print = printer(ctx.io.stdout, opts);
   print(latest);
@@ -64,7 +67,7 @@ function printer(write: Write, opts: TailOptions): (events: readonly AuditEvent[
     first = false;
     if (opts.json && !opts.follow) return printJson(write, events);
     if (opts.json) return events.forEach((event) => println(write, JSON.stringify(event)));
-    if (start && events.length === 0 && !opts.follow) return println(write, `No audit events${opts.type ? ` of type ${opts.type}` : ""}.`);
+    if (start && events.length === 0 && !opts.follow) return println(write, "No audit events.");
     if (start) println(write, formatRow(HEADER, WIDTHS));
     for (const event of events) println(write, formatRow(row(event), WIDTHS));
   };
@@ -81,7 +84,7 @@ function parseEventType(value: string): AuditEventType {
   return type;
 }
 
-export function parseLimit(value: string): number {
+function parseLimit(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   return n;

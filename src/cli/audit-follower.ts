@@ -1,6 +1,10 @@
 import type { AuditEvent, AuditEventType } from "../auth";
 
-type AuditPage = (page: { first: number; after?: string | null; type?: AuditEventType | null }) => Promise<AuditEvent[]>;
+export interface AuditFilter {
+  type: AuditEventType | null;
+  userId: string | null;
+}
+export type AuditPage = (page: { first: number; after?: string | null } & Partial<AuditFilter>) => Promise<AuditEvent[]>;
 
 /**
  * Events are listed newest first by their `createdAt`, which the writing instance stamps before
@@ -22,12 +26,12 @@ export class AuditFollower {
 
   constructor(
     private readonly listPage: AuditPage,
-    private readonly type: AuditEventType | null,
+    private readonly filter: AuditFilter,
   ) {}
 
   /** Marks what is already there as seen, before the first screenful is printed, so nothing falls in between. */
   async prime(): Promise<void> {
-    const [newest] = await this.listPage({ first: 1, type: this.type });
+    const [newest] = await this.listPage({ first: 1, ...this.filter });
     if (newest) this.floor = newest.createdAt.getTime() - LOOKBACK_MS;
     this.remember(await this.window());
   }
@@ -51,7 +55,7 @@ export class AuditFollower {
     const events: AuditEvent[] = [];
     let after: string | null = null;
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const batch = await this.listPage({ first: PAGE_SIZE, after, type: this.type });
+      const batch = await this.listPage({ first: PAGE_SIZE, after, ...this.filter });
       for (const event of batch) {
         if (event.createdAt.getTime() < this.floor) return events;
         events.push(event);

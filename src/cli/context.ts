@@ -1,4 +1,4 @@
-import type { KeyActor } from "../auth";
+import type { Actor } from "../auth";
 import type { Core, Module } from "../core";
 import type { CliIo } from "./output";
 
@@ -24,7 +24,7 @@ export interface CliContext {
 }
 
 /** The CLI acts as itself in the audit trail: no user, no address, user agent "cli". */
-export const CLI_ACTOR: KeyActor = { userId: null, client: { ip: null, userAgent: "cli", requestId: null } };
+export const CLI_ACTOR: Actor = { userId: null, client: { ip: null, userAgent: "cli", requestId: null } };
 
 /** Opens the core for one command and always closes it (flushing buffered audit counts). */
 export async function withCore<T>(ctx: CliContext, work: (core: Core) => Promise<T>): Promise<T> {

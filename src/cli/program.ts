@@ -5,6 +5,7 @@ import { addDbCommands } from "./db-command";
 import { type ExitCode, failure } from "./exit";
 import { addKeysCommands } from "./keys-command";
 import { println } from "./output";
+import { addSessionsCommands } from "./sessions-command";
 import { addUsersCommands } from "./users-command";
 
 const AFTER_HELP = `
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError()
     .addHelpText("after", AFTER_HELP);
   addUsersCommands(program, ctx);
+  addSessionsCommands(program, ctx);
   addKeysCommands(program, ctx);
   addDbCommands(program, ctx);
   addAuditCommands(program, ctx);

@@ -7,7 +7,7 @@ describe("AuditFollower (audit tail --follow)", () => {
   it("prints only what appeared since, oldest first, and nothing that was there before it started", async () => {
     const log = new MemoryAuditEvents();
     for (let i = 0; i < 300; i += 1) log.add("login_succeeded", T + i * 1_000);
-    const follower = new AuditFollower(log.list, null);
+    const follower = new AuditFollower(log.list, { type: null, userId: null });
     await follower.prime();
     // The newest event, then one page down to the window below it: not the whole history.
     expect(log.calls).toHaveLength(2);
@@ -21,7 +21,7 @@ describe("AuditFollower (audit tail --follow)", () => {
   it("still prints an event stamped before the newest one seen, when it shows up late (slow commit, other instance's clock)", async () => {
     const log = new MemoryAuditEvents();
     log.add("signup", T);
-    const follower = new AuditFollower(log.list, null);
+    const follower = new AuditFollower(log.list, { type: null, userId: null });
     await follower.prime();
     const newer = log.add("login_succeeded", T + 8_000);
     expect(await follower.poll()).toEqual([newer]);
@@ -35,7 +35,7 @@ describe("AuditFollower (audit tail --follow)", () => {
   it("reads more than one page when many events arrive between two polls, and only down to the window", async () => {
     const log = new MemoryAuditEvents();
     log.add("signup", T);
-    const follower = new AuditFollower(log.list, "login_failed");
+    const follower = new AuditFollower(log.list, { type: "login_failed", userId: null });
     await follower.prime();
     const burst = Array.from({ length: 250 }, (_, i) => log.add("login_failed", T + 20_000 + i));
     log.add("signup", T + 30_000);

@@ -71,7 +71,7 @@ describe("audit tail", () => {
     const second = log.add("login_failed", T + 2);
     const human = fakeContext({ core: auditCore(log) });
     expect(await runCli(["audit", "tail", "--type", "LOGIN_FAILED"], human.ctx)).toBe(0);
-    expect(log.calls).toEqual([{ first: 20, type: "login_failed" }]);
+    expect(log.calls).toEqual([{ first: 20, type: "login_failed", userId: null }]);
     expect(human.stdout().split("\n")).toEqual([
       `CREATED                   ${"TYPE".padEnd(TYPE_WIDTH)}  USER                                  IP               DETAIL`,
       `2030-01-01T00:00:00.000Z  ${"login_failed".padEnd(TYPE_WIDTH)}  -                                     -                email=a@example.com`,
@@ -86,7 +86,22 @@ describe("audit tail", () => {
   it("says so when there is nothing", async () => {
     const fake = fakeContext({ core: auditCore(new MemoryAuditEvents()) });
     expect(await runCli(["audit", "tail", "--type", "signup"], fake.ctx)).toBe(0);
-    expect(fake.stdout()).toBe("No audit events of type signup.\n");
+    expect(fake.stdout()).toBe("No audit events.\n");
+  });
+
+  it("--user takes an id or an email and shows only that account's events", async () => {
+    const log = new MemoryAuditEvents();
+    const alice = "00000000-0000-4000-8000-00000000000a";
+    log.add("signup", T, null, alice);
+    log.add("signup", T + 1, null, "00000000-0000-4000-8000-00000000000b");
+    const findUser = async (idOrEmail: string) => (idOrEmail === "alice@example.com" ? { id: alice } : null);
+    const core = { auth: { admin: { auditEvents: log.list, findUser } } };
+    const fake = fakeContext({ core });
+    expect(await runCli(["audit", "tail", "--user", "alice@example.com", "--json"], fake.ctx)).toBe(0);
+    expect((JSON.parse(fake.stdout()) as Array<{ userId: string }>).map((e) => e.userId)).toEqual([alice]);
+    const unknown = fakeContext({ core });
+    expect(await runCli(["audit", "tail", "--user", "bob@example.com"], unknown.ctx)).toBe(1);
+    expect(unknown.stderr()).toBe('Refused: No user has the id or email "bob@example.com".\n');
   });
 
   it("--follow --json prints one event per line as they come, until interrupted, then exits 0 and closes the core", async () => {
