@@ -1,51 +1,52 @@
-import { isAuthError } from "./auth";
-import { KEYS_USAGE, parseKeysCommand, runKeysCommand } from "./cli/keys-command";
-import { ConfigError, loadConfig } from "./config";
+#!/usr/bin/env node
+import pino from "pino";
+import type { CliContext } from "./cli/context";
+import { runCli } from "./cli/program";
+import { loadCliPassword, loadConfig, loadDatabaseUrl } from "./config";
 import { openCore } from "./core";
-import { DataDirInUseError } from "./db";
 import { createLogger } from "./logger";
 import { MODULES } from "./modules";
 
-const USAGE = `usage: npm run cli -- <command>\n  ${KEYS_USAGE.replace("usage: npm run cli -- ", "")}`;
-
 /**
- * `npm run cli -- …`: operator commands on the same core the server opens (same configuration,
- * database, modules and security events, so running servers hear about what it changes).
+ * `auth-server <command>` / `npm run cli -- <command>`: operator commands on the same core the
+ * server opens (same configuration, database, modules and security events, so running servers
+ * hear about what it changes). The command line is parsed first; this file only wires the process.
  */
-async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name === "keys" ? parseKeysCommand(args) : null;
-  if (!command) {
-    process.stderr.write(`${name === "keys" ? KEYS_USAGE : USAGE}\n`);
-    return 2;
-  }
-  const config = loadConfig();
-  // Warnings only: an operator's terminal is not the place for the server's info lines.
-  const core = await openCore(config, MODULES, { logger: createLogger(config.logLevel === "silent" ? "silent" : "warn") });
-  try {
-    await runKeysCommand(core, command, { out: (line) => process.stdout.write(`${line}\n`) });
-    return 0;
-  } finally {
-    await core.close();
-  }
+const context: CliContext = {
+  io: { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) },
+  modules: MODULES,
+  openCore: () => {
+    const config = loadConfig();
+    // Warnings only, and on stderr: stdout carries the answer (JSON for scripts).
+    const logger = createLogger(config.logLevel === "silent" ? "silent" : "warn", pino.destination({ dest: 2, sync: true }));
+    return openCore(config, MODULES, { logger });
+  },
+  databaseUrl: () => loadDatabaseUrl(),
+  envPassword: () => loadCliPassword(),
+  stdin: { isTTY: process.stdin.isTTY === true, readAll: () => readAll(process.stdin) },
+  interrupted: onInterrupt(),
+  followIntervalMs: 2_000,
+};
+
+runCli(process.argv.slice(2), context).then((code) => {
+  process.exitCode = code;
+});
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${failure(error)}\n`);
-    process.exitCode = 1;
-  },
-);
-
-/** One line that says what to do. */
-function failure(error: unknown): string {
-  if (error instanceof DataDirInUseError) {
-    return `${error.message} The embedded database belongs to the running server: stop it first, or use the admin GraphQL operations signingKeys / rotateSigningKey / revokeSigningKey.`;
-  }
-  if (error instanceof ConfigError) return `Invalid configuration: ${error.message}`;
-  if (isAuthError(error)) return `Refused: ${error.message}${error.retryAfter !== undefined ? ` (retry in ${error.retryAfter} s)` : ""}`;
-  return `Failed: ${String(error instanceof Error ? error.message : error).split("\n")[0]}`;
+/** Ctrl-C ends the process as usual until a command (audit tail --follow) asks to wind down on it instead. */
+function onInterrupt(): () => AbortSignal {
+  let controller: AbortController | null = null;
+  return () => {
+    if (!controller) {
+      const created = new AbortController();
+      process.once("SIGINT", () => created.abort());
+      controller = created;
+    }
+    return controller.signal;
+  };
 }

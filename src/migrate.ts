@@ -1,20 +1,19 @@
 import { ConfigError, loadDatabaseUrl } from "./config";
-import { emailsNeedingAttention, migrateDatabase } from "./core";
-import { DataDirInUseError, redactDatabaseUrl } from "./db";
+import { migrationReport } from "./cli/db-command";
+import { migrateDatabase } from "./core";
+import { DataDirInUseError } from "./db";
 import { MODULES } from "./modules";
 
 /**
  * `npm run db:migrate`: applies the core's and every registered module's pending migrations to
- * DATABASE_URL and exits. Needs no secrets: it opens only the core's database part, not its services.
+ * DATABASE_URL and exits (the same as `npm run cli -- db migrate`). Needs no secrets: it opens only
+ * the core's database part, not its services.
  */
 async function main(): Promise<void> {
   const url = loadDatabaseUrl();
-  const { applied, emails } = await migrateDatabase(url, MODULES);
-  const summary = applied.length === 0 ? "already up to date" : `applied ${applied.join(", ")}`;
-  process.stdout.write(`Migrations on ${redactDatabaseUrl(url)}: ${summary}\n`);
-  if (emails.rewritten > 0) process.stdout.write(`Stored emails rewritten into canonical form: ${emails.rewritten}\n`);
-  const attention = emailsNeedingAttention(emails);
-  if (attention) process.stderr.write(`Warning: ${attention}\n`);
+  const { lines, warning } = migrationReport(url, await migrateDatabase(url, MODULES));
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  if (warning) process.stderr.write(`Warning: ${warning}\n`);
 }
 
 main().catch((error: unknown) => {

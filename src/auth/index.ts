@@ -82,6 +82,6 @@ export { isSessionLive } from "./session-liveness";
 export type { RetentionPolicy, RetentionReport } from "./retention-service";
 export { clientNetworkKey, normalizeClientIp, DEFAULT_IPV6_PREFIX_LENGTH } from "./client-network";
 export { MAX_PAGE_SIZE } from "./user-admin-service";
-export { ROLES, roleSatisfies } from "./types";
+export { AUDIT_EVENT_TYPES, ROLES, roleSatisfies } from "./types";
 export type * from "./types";
 export type { Authentication, AuthState } from "./viewer-resolver";

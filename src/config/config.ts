@@ -146,6 +146,15 @@ export function loadDatabaseUrl(env: Env = process.env): string {
   return databaseUrl;
 }
 
+/**
+ * `users create` without --password-stdin: the new account's password from AUTH_CLI_PASSWORD,
+ * exactly as set (spaces belong to it; the password policy judges it). Null when unset or empty.
+ */
+export function loadCliPassword(env: Env = process.env): string | null {
+  const value = env.AUTH_CLI_PASSWORD;
+  return value === undefined || value === "" ? null : value;
+}
+
 function assertDatabaseUrl(url: string): void {
   if (/^postgres(ql)?:\/\/.+/.test(url) || /^pglite:.+/.test(url)) return;
   throw new ConfigError(

@@ -1,4 +1,4 @@
-export { loadConfig, loadDatabaseUrl, DEFAULT_DATABASE_URL, LOG_LEVELS, NODE_ENVS } from "./config";
+export { loadCliPassword, loadConfig, loadDatabaseUrl, DEFAULT_DATABASE_URL, LOG_LEVELS, NODE_ENVS } from "./config";
 export type { Config } from "./config";
 export { DEFAULT_HIBP_API_URL } from "./breach-check";
 export type { BreachCheckConfig } from "./breach-check";

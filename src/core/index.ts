@@ -6,7 +6,7 @@ export { defineModule } from "./module";
 export type { Module, ModuleCore, ModuleRuntime } from "./module";
 export { openCore } from "./open-core";
 export type { Core, CoreOverrides } from "./open-core";
-export { migrateDatabase, moduleMigrationDirs } from "./migrate-core";
+export { migrateDatabase, moduleMigrationDirs, readMigrationStatus } from "./migrate-core";
 /** Files beside a module's code (`sourcePath(__dirname, "migrations")`), found from dist/ too. */
 export { sourcePath } from "../project-root";
 export { emailsNeedingAttention, prepareDatabase } from "./prepare-database";

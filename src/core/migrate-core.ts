@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type Database, openDatabase } from "../db";
+import { type Database, type MigrationStatus, migrationStatus, openDatabase } from "../db";
 import type { Module } from "./module";
 import { emailsNeedingAttention, type PreparedDatabase, prepareDatabase } from "./prepare-database";
 
@@ -27,6 +27,16 @@ export async function migrateDatabase(databaseUrl: string, modules: readonly Mod
   const db = await openDatabase(databaseUrl);
   try {
     return await prepareDatabase(db, moduleMigrationDirs(modules));
+  } finally {
+    await db.close();
+  }
+}
+
+/** `db status`: which migrations of the core and the modules are applied, read without changing anything. */
+export async function readMigrationStatus(databaseUrl: string, modules: readonly Module[]): Promise<MigrationStatus> {
+  const db = await openDatabase(databaseUrl);
+  try {
+    return await migrationStatus(db, { moduleMigrationsDirs: moduleMigrationDirs(modules) });
   } finally {
     await db.close();
   }

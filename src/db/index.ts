@@ -17,6 +17,7 @@ export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";
 export { canonicalizeStoredEmails, type EmailCanonicalization } from "./email-canonicalization";
 export { migrate, type MigrateOptions } from "./migrator";
+export { migrationStatus, type MigrationState, type MigrationStatus, type MigrationStatusEntry } from "./migration-status";
 export { PrismaAccountTokenStore } from "./prisma-account-token-store";
 export { PrismaAuditLog } from "./prisma-audit-log";
 export { insertOutboxMail } from "./mail-outbox-rows";

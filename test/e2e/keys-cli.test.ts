@@ -1,48 +1,29 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { findProjectRoot } from "../../src/project-root";
+import { type CliResult, runBuiltCli } from "../support/built-cli";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
-import { freshBuild } from "../support/packed-kit";
 import { onlyError, signup, startServer, type TestServer } from "../support/server";
 import { describeWithPostgres } from "../support/services";
 
 const ROOT = findProjectRoot(__dirname);
 const KEK = Buffer.alloc(32, 4).toString("base64");
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** `npm run cli -- <args>` is `npm run build && node dist/src/cli.js <args>`. */
+const cli = (args: string[], env: Record<string, string>) => runBuiltCli(args, { JWT_ALGORITHM: "ES256", KEY_ENCRYPTION_KEY: KEK, ...env });
 
-/** `npm run cli -- <args>` is `npm run build && node dist/src/cli.js <args>`: the build is shared (freshBuild). */
-async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const dist = await freshBuild();
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(dist, "src", "cli.js"), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "development", LOG_LEVEL: "silent", JWT_ALGORITHM: "ES256", KEY_ENCRYPTION_KEY: KEK, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-describe("npm run cli -- keys (embedded database)", () => {
+describe("auth-server keys (embedded database)", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "keys-cli-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("is the package's cli script", () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  it("is the package's cli script and its bin", () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
     expect(pkg.scripts.cli).toBe("npm run build --silent && node dist/src/cli.js");
+    expect(pkg.bin).toEqual({ "auth-server": "dist/src/cli.js" });
   });
 
   it("says clearly that a running server holds the directory, then lists, refuses an early rotation, and revokes", async () => {
@@ -54,9 +35,10 @@ describe("npm run cli -- keys (embedded database)", () => {
     } finally {
       await server.close();
     }
-    expect(locked.code).toBe(1);
+    expect(locked.code).toBe(2);
+    expect(locked.stdout).toBe("");
     expect(locked.stderr.trim().split("\n")).toHaveLength(1);
-    expect(locked.stderr).toMatch(/is in use by process \d+ .*stop it first, or use the admin GraphQL operations signingKeys \/ rotateSigningKey \/ revokeSigningKey/);
+    expect(locked.stderr).toMatch(/is in use by process \d+ .*The running server owns the embedded database: stop it first, or use its admin GraphQL API\.\n$/);
 
     const listed = await cli(["keys", "list"], env);
     expect(listed).toMatchObject({ code: 0, stderr: "" });
@@ -77,8 +59,8 @@ describe("npm run cli -- keys (embedded database)", () => {
     expect(after.filter((k) => k.state === "NEXT")).toHaveLength(1);
 
     expect(await cli(["keys", "revoke", "no-such-kid"], env)).toMatchObject({ code: 1, stderr: "Refused: No signing key has this kid.\n" });
-    expect(await cli(["keys", "shred"], env)).toMatchObject({ code: 2, stderr: "usage: npm run cli -- keys list [--json] | keys rotate | keys revoke <kid>\n" });
-    expect((await cli(["nothing"], env)).stderr).toMatch(/^usage: npm run cli -- <command>/);
+    expect(await cli(["keys", "shred"], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: unknown command 'shred'\n\nUsage: auth-server keys /) });
+    expect(await cli(["nothing"], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: unknown command 'nothing'\n\nUsage: auth-server <command>/) });
   }, 240_000);
 
   it("says so when keys are not kept in the database", async () => {
@@ -88,7 +70,7 @@ describe("npm run cli -- keys (embedded database)", () => {
   }, 240_000);
 });
 
-describeWithPostgres("npm run cli -- keys beside a running server (PostgreSQL)", () => {
+describeWithPostgres("auth-server keys beside a running server (PostgreSQL)", () => {
   let db: TestDatabase;
   let server: TestServer;
   beforeAll(async () => {
