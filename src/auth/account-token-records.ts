@@ -43,6 +43,9 @@ export type TokenEffect =
   /** Creates the invited account (its email and role from the token, verified). */
   | { kind: "accept_invite"; user: Omit<NewUser, "email" | "role" | "emailVerified"> };
 
+/** Purposes whose links would let whoever requested them act on the account without its password. */
+export const CREDENTIAL_PURPOSES: readonly AccountTokenPurpose[] = ["password_reset", "email_change"];
+
 export const PURPOSE_OF_EFFECT: Readonly<Record<TokenEffect["kind"], AccountTokenPurpose>> = {
   verify_email: "email_verification",
   reset_password: "password_reset",
@@ -57,7 +60,7 @@ export const PURPOSE_OF_EFFECT: Readonly<Record<TokenEffect["kind"], AccountToke
  */
 export function tokenRefusal(
   token: AccountTokenRecord | null,
-  owner: { email: string } | null,
+  owner: { email: string; disabled: boolean } | null,
   effect: TokenEffect["kind"],
   at: Date,
 ): InvalidTokenReason | null {
@@ -65,6 +68,8 @@ export function tokenRefusal(
   if (token.purpose !== "invite" && !owner) return "UNKNOWN";
   if (token.usedAt) return "USED";
   if (token.supersededAt) return "SUPERSEDED";
+  // Disabling supersedes every link; this catches a redemption that raced the disable.
+  if (owner?.disabled) return "SUPERSEDED";
   // A link proves control of the address it went to, and only while the account still has it.
   const provesOwnAddress = effect === "verify_email" || effect === "reset_password";
   if (provesOwnAddress && owner?.email !== token.email) return "SUPERSEDED";

@@ -10,7 +10,7 @@ export interface EmailChangeInput {
   currentPassword: string;
 }
 
-type EmailDeps = Pick<AuthDeps, "users" | "hasher" | "guard" | "logger" | "auditor" | "cache" | "notify">;
+type EmailDeps = Pick<AuthDeps, "users" | "accountTokens" | "hasher" | "guard" | "logger" | "auditor" | "cache" | "notify" | "clock" | "deferred">;
 
 /** Proving control of an address: verification of the current one, and moving to a new one. */
 export class EmailService {
@@ -43,8 +43,10 @@ export class EmailService {
   /**
    * Re-authenticates, then mails a confirmation link to the new address and a notice to the old
    * one; nothing changes until the link is used. Whether the new address already has an account
-   * is not told (the answer is true either way, and that address gets no mail): it is checked
-   * again when the change is confirmed.
+   * is never told: earlier change links are superseded either way before the answer, and the
+   * lookup, the link (only to a free address) and the notice happen after it (DeferredWork), so
+   * neither the answer, its timing nor the fate of an earlier link differs. The address is
+   * checked again when the change is confirmed.
    */
   async requestChange(viewer: Viewer, input: EmailChangeInput, client: ClientInfo): Promise<boolean> {
     this.tokens.assertMailEnabled();
@@ -54,12 +56,17 @@ export class EmailService {
     const request = { purpose: "change_email", email: current, password: input.currentPassword, field: "currentPassword", client, viewer } as const;
     const user = await verifyCredentials(this.deps, request);
     await this.deps.guard.beforeMail(newEmail, client, user.id);
-    const taken = (await this.deps.users.findByEmail(newEmail)) !== null;
-    if (!taken) await this.tokens.issue("email_change", { userId: user.id, email: newEmail }, { newEmail });
-    await this.tokens.notify("email-change-notice", current, { newEmail });
-    this.deps.logger.info({ event: "email_change_requested", userId: user.id, taken }, "email change requested");
-    await this.deps.auditor.record("email_change_requested", client, { userId: user.id, sessionId: viewer.sessionId, detail: { newEmail, taken } });
+    await this.deps.accountTokens.supersedeForUser(user.id, ["email_change"], this.deps.clock.now());
+    this.deps.deferred.run("email_change_request", () => this.mailChange(user.id, current, newEmail, viewer.sessionId, client));
     return true;
+  }
+
+  private async mailChange(userId: string, current: string, newEmail: string, sessionId: string, client: ClientInfo): Promise<void> {
+    const taken = (await this.deps.users.findByEmail(newEmail)) !== null;
+    if (!taken) await this.tokens.issue("email_change", { userId, email: newEmail }, { newEmail });
+    await this.tokens.notify("email-change-notice", current, { newEmail });
+    this.deps.logger.info({ event: "email_change_requested", userId, taken }, "email change requested");
+    await this.deps.auditor.record("email_change_requested", client, { userId, sessionId, detail: { newEmail, taken } });
   }
 
   /** The new address must still be free now (EMAIL_TAKEN otherwise; the link stays usable). */

@@ -1,3 +1,4 @@
+import { CREDENTIAL_PURPOSES } from "./account-token-records";
 import { verifyCredentials } from "./credential-check";
 import { assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
@@ -10,7 +11,7 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
-type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "hasher" | "passwordPolicy" | "cache" | "notify" | "clock" | "logger" | "auditor" | "guard">;
+type PasswordDeps = Pick<AuthDeps, "users" | "sessions" | "accountTokens" | "hasher" | "passwordPolicy" | "cache" | "notify" | "clock" | "logger" | "auditor" | "guard">;
 
 export class PasswordService {
   constructor(
@@ -54,6 +55,8 @@ export class PasswordService {
       if (result.outcome === "session_ended") throw unauthenticated("SESSION_REVOKED");
       throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
     }
+    // Links requested under the old password (a reset, an email change) die with it.
+    await this.deps.accountTokens.supersedeForUser(user.id, CREDENTIAL_PURPOSES, now);
     if (result.endedSessions > 0) this.deps.notify.sessionRevoked(user.id, null);
     this.deps.notify.passwordChanged(user.id);
     const tokens = this.issuer.pair({ ...user, credentialVersion: result.credentialVersion }, sessionId, refresh);

@@ -57,7 +57,9 @@ export class SignupService {
     }
     this.deps.logger.info({ event: "signup", userId: user.id }, "account created; awaiting email verification");
     await this.deps.auditor.record("signup", client, { userId: user.id, detail: { outcome: "awaiting_verification" } });
-    await this.tokens.issue("email_verification", { userId: user.id, email: user.email });
+    // Spends the address's mail budget exactly as the notice above does: a later request for the
+    // address must find the budget in the same state whichever branch ran.
+    if (await this.deps.guard.mayMailQuietly(user.email)) await this.tokens.issue("email_verification", { userId: user.id, email: user.email });
     throw emailNotVerified();
   }
 

@@ -1,4 +1,5 @@
 import type { AccountService } from "./account-service";
+import { ACCOUNT_TOKEN_PURPOSES } from "./account-token-records";
 import { normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, badInput, forbidden } from "./errors";
@@ -6,7 +7,7 @@ import { isUuid } from "./ids";
 import type { MailedTokens } from "./mailed-tokens";
 import type { Actor, AuditEvent, AuditEventType, Role, UserRecord } from "./types";
 
-type AdminDeps = Pick<AuthDeps, "users" | "sessions" | "notify" | "clock" | "logger" | "auditor" | "audit" | "guard">;
+type AdminDeps = Pick<AuthDeps, "users" | "sessions" | "accountTokens" | "notify" | "clock" | "logger" | "auditor" | "audit" | "guard">;
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -60,8 +61,11 @@ export class UserAdminService {
   async disable(actor: Actor, userId: string): Promise<UserRecord> {
     assertUserId(userId);
     assertNotSelf(actor, userId);
-    const result = await this.deps.users.setDisabled(userId, true, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const result = await this.deps.users.setDisabled(userId, true, now);
     if (!result) throw noSuchUser();
+    // No link mailed before may act on the account once enabled again: they were the old owner's.
+    await this.deps.accountTokens.supersedeForUser(userId, ACCOUNT_TOKEN_PURPOSES, now);
     // Published even when no session was live: every instance must re-read the user now.
     this.deps.notify.sessionRevoked(userId, null);
     this.deps.logger.info({ event: "user_disabled", actorId: actor.userId, userId, endedSessions: result.endedSessions }, "user disabled");

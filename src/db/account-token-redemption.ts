@@ -65,13 +65,16 @@ async function changeEmail(tx: Tx, token: AccountTokenRecord, owner: UserRecord,
   return { ok: true, user, endedSessions: 0, previousEmail: owner.email };
 }
 
-/** The new password ends every session (the version bump) and every other reset link. */
+/**
+ * The new password ends every session (the version bump) and every other link of the account: a
+ * pending email change requested by whoever held the old password must not outlive it.
+ */
 async function resetPassword(tx: Tx, token: AccountTokenRecord, owner: UserRecord, passwordHash: string, at: Date): Promise<Applied> {
   const user = await updated(tx.$queryRaw<UserRow[]>`
     UPDATE users SET password_hash = ${passwordHash}, credential_version = credential_version + 1,
                      email_verified_at = COALESCE(email_verified_at, ${at}::timestamptz), updated_at = ${at}::timestamptz
      WHERE id = ${owner.id}::uuid RETURNING ${USER_COLUMNS}`);
-  await supersedeOthers(tx, token, "password_reset", at);
+  await supersedeOthers(tx, token, null, at);
   const ended = await revokeSessions(tx, { userId: owner.id }, at, "password_reset");
   return { ok: true, user, endedSessions: ended.length, previousEmail: user.email };
 }

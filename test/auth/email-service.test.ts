@@ -46,6 +46,7 @@ describe("EmailService: email change", () => {
     const change = (currentPassword: string) => fx.auth.emails.requestChange(viewer, { newEmail: "Ada@New.example", currentPassword }, fx.client);
     expect(await rejection(change("wrong password!"))).toMatchObject({ code: "INVALID_CREDENTIALS" });
     expect(await change(PASSWORD)).toBe(true);
+    await fx.auth.maintenance.settle();
     expect(mailsTo(fx.stores.mail, ADA, "email-change-notice")[0]?.facts).toEqual({ newEmail: "ada@new.example" });
     const token = lastToken(fx.stores.mail, "ada@new.example", "confirm-email-change");
     // Nothing changed yet.
@@ -61,11 +62,58 @@ describe("EmailService: email change", () => {
     const viewer = await signedIn(fx);
     await fx.signup("taken@example.com");
     expect(await fx.auth.emails.requestChange(viewer, { newEmail: "taken@example.com", currentPassword: PASSWORD }, fx.client)).toBe(true);
+    await fx.auth.maintenance.settle();
     expect(mailsTo(fx.stores.mail, "taken@example.com", "confirm-email-change")).toEqual([]);
     await fx.auth.emails.requestChange(viewer, { newEmail: "free@example.com", currentPassword: PASSWORD }, fx.client);
+    await fx.auth.maintenance.settle();
     const token = lastToken(fx.stores.mail, "free@example.com", "confirm-email-change");
     await fx.signup("free@example.com");
     expect(await rejection(fx.auth.emails.confirmChange(token, fx.client))).toMatchObject({ code: "EMAIL_TAKEN" });
+  });
+
+  it("supersedes the earlier change link whether or not the new address is taken (no oracle through an old link)", async () => {
+    for (const target of ["taken@example.com", "free@example.com"]) {
+      const fx = authFixture();
+      const viewer = await signedIn(fx);
+      await fx.signup("taken@example.com");
+      await fx.auth.emails.requestChange(viewer, { newEmail: "mine@example.com", currentPassword: PASSWORD }, fx.client);
+      await fx.auth.maintenance.settle();
+      const mine = lastToken(fx.stores.mail, "mine@example.com", "confirm-email-change");
+      await fx.auth.emails.requestChange(viewer, { newEmail: target, currentPassword: PASSWORD }, fx.client);
+      await fx.auth.maintenance.settle();
+      expect(await rejection(fx.auth.emails.confirmChange(mine, fx.client))).toMatchObject({ code: "INVALID_TOKEN", reason: "SUPERSEDED" });
+    }
+  });
+
+  it("a pending change dies with a password reset, a password change or a disable (no takeover by whoever requested it)", async () => {
+    const attacks = {
+      reset: async (fx: ReturnType<typeof authFixture>) => {
+        await fx.auth.resets.requestReset(ADA, fx.client);
+        await fx.auth.maintenance.settle();
+        await fx.auth.resets.reset({ token: lastToken(fx.stores.mail, ADA, "reset-password"), newPassword: "the owner's new passphrase" }, fx.client);
+      },
+      change: async (fx: ReturnType<typeof authFixture>) => {
+        const login = await fx.auth.accounts.login({ email: ADA, password: PASSWORD }, fx.client);
+        const owner = (await fx.auth.viewers.resolve(`Bearer ${login.accessToken}`)).viewer!;
+        await fx.auth.passwords.changePassword(owner, { currentPassword: PASSWORD, newPassword: "the owner's new passphrase" }, fx.client);
+      },
+      disable: async (fx: ReturnType<typeof authFixture>) => {
+        const admin = await fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
+        const ada = await fx.auth.admin.findUser(ADA);
+        await fx.auth.admin.disable({ userId: admin.user.id, client: fx.client }, ada!.id);
+        await fx.auth.admin.enable({ userId: admin.user.id, client: fx.client }, ada!.id);
+      },
+    };
+    for (const [name, ownerActs] of Object.entries(attacks)) {
+      const fx = authFixture();
+      const thief = await signedIn(fx);
+      await fx.auth.emails.requestChange(thief, { newEmail: "thief@evil.example", currentPassword: PASSWORD }, fx.client);
+      await fx.auth.maintenance.settle();
+      const stolen = lastToken(fx.stores.mail, "thief@evil.example", "confirm-email-change");
+      await ownerActs(fx);
+      const refused = await rejection(fx.auth.emails.confirmChange(stolen, fx.client));
+      expect({ name, code: refused.code, reason: refused.reason }).toEqual({ name, code: "INVALID_TOKEN", reason: "SUPERSEDED" });
+    }
   });
 
   it("a wrong current password counts toward the login failure budget", async () => {

@@ -97,7 +97,7 @@ describe("PasswordResetService", () => {
     expect(fx.stores.mail.rows).toEqual([]);
   });
 
-  it("sends no link to a disabled account, and refuses a link it got before", async () => {
+  it("sends no link to a disabled account, and a link it got before stays dead after enabling", async () => {
     const fx = authFixture();
     const admin = await fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
     const ada = await fx.signup(ADA);
@@ -106,6 +106,8 @@ describe("PasswordResetService", () => {
     await fx.auth.admin.disable({ userId: admin.user.id, client: fx.client }, ada.user.id);
     await requested(fx);
     expect(mailsTo(fx.stores.mail, ADA, "reset-password")).toHaveLength(1);
-    expect(await rejection(fx.auth.resets.reset({ token, newPassword: NEW_PASSWORD }, fx.client))).toMatchObject({ code: "FORBIDDEN", reason: "ACCOUNT_DISABLED" });
+    expect(await rejection(fx.auth.resets.reset({ token, newPassword: NEW_PASSWORD }, fx.client))).toMatchObject({ code: "INVALID_TOKEN", reason: "SUPERSEDED" });
+    await fx.auth.admin.enable({ userId: admin.user.id, client: fx.client }, ada.user.id);
+    expect(await rejection(fx.auth.resets.reset({ token, newPassword: NEW_PASSWORD }, fx.client))).toMatchObject({ code: "INVALID_TOKEN", reason: "SUPERSEDED" });
   });
 });

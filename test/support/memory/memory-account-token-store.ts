@@ -104,7 +104,7 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
     }
     const credentialVersion = owner.credentialVersion + 1;
     Object.assign(owner, { passwordHash: effect.passwordHash, credentialVersion, emailVerified: true, updatedAt: at });
-    this.supersedeOthers(token, "password_reset", at);
+    this.supersedeOthers(token, null, at);
     const endedSessions = this.sessions.revokeAllNow(owner.id, at, "password_reset");
     return { ok: true, user: publicUser(owner), endedSessions, previousEmail };
   }
