@@ -7,8 +7,15 @@ const EMAIL_MAX_LENGTH = 254;
 // Bounds the work spent on hostile input before normalization; the real limit applies after it
 // (NFC can shorten a decomposed address, punycode can lengthen a Unicode domain).
 const EMAIL_RAW_MAX_LENGTH = 4 * EMAIL_MAX_LENGTH;
-// Deliberately permissive (RFC 5322 is not worth enforcing): one @, a dotted domain, no spaces.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// An address is a mailbox the server mails links to, so it must mean one mailbox to every mail
+// library: a dot-atom local part (RFC 5322 atext, plus the Unicode letters, marks and digits of
+// RFC 6531), and after IDNA a dotted host name of letter-digit-hyphen labels. No quotes, commas,
+// parentheses, angle brackets or colons: "x<a@evil.test" or "a@evil.test,.corp.example" would be
+// stored as one address and delivered to another.
+const LOCAL_ATOM = "[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const LOCAL_PART = new RegExp(`^${LOCAL_ATOM}(\\.${LOCAL_ATOM})*$`, "u");
+const DNS_LABEL = "(?!-)[a-z0-9-]{1,63}(?<!-)";
+const HOST_NAME = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})+$`);
 // Control characters (NUL) and lone surrogates: PostgreSQL cannot store them and Prisma cannot
 // even send them as query parameters, so they must be refused as input, not fail as internal errors.
 const UNSTORABLE = /[\p{Cc}\p{Cs}]/u;
@@ -36,7 +43,7 @@ export function normalizeEmail(raw: string): string {
   // "" when the domain is not a valid IDNA domain (forbidden characters, bad punycode).
   const domain = domainToASCII(trimmed.slice(at + 1));
   const email = `${local}@${domain}`;
-  if (domain === "" || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) throw invalidEmail();
+  if (domain === "" || email.length > EMAIL_MAX_LENGTH || !LOCAL_PART.test(local) || !HOST_NAME.test(domain)) throw invalidEmail();
   return email;
 }
 

@@ -1,18 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import {
-  type AccountSettings,
-  Argon2Hasher,
-  type Auth,
-  type Clock,
-  createAuth,
-  fileKeySnapshot,
-  secretKeySnapshot,
-  type SigningKeySettings,
-  type SigningKeyStore,
-  systemClock,
-} from "../auth";
-import { HibpBreachCheck } from "../breach";
+import { type Auth, type Clock, createAuth, systemClock } from "../auth";
 import type { Config } from "../config";
 import { createStores, type Database, openDatabase } from "../db";
 import { openSecurityEvents } from "../events";
@@ -24,6 +12,7 @@ import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { type CoreJobs, startCoreJobs } from "./core-jobs";
 import type { Module, ModuleCore, ModuleRuntime } from "./module";
+import { accountSettings, authSettings, signingKeySettings } from "./auth-settings";
 import { migrateCoreDatabase } from "./migrate-core";
 
 export interface CoreOverrides {
@@ -63,7 +52,7 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   const runtimes: ModuleRuntime[] = [];
   let dispatcher: MailDispatcher | null = null;
   const closeAll = async () => {
-    await dispatcher?.stop();
+    await withDeadline(dispatcher?.stop(), MAIL_STOP_GRACE_MS, () => undefined);
     for (const runtime of runtimes.reverse()) await runtime.close?.();
     await events.close();
     await limits.close();
@@ -110,12 +99,13 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       },
       close: async () => {
         await jobs?.stop();
-        // Work done after answering (a reset request's lookup and mail) is finished, then its mail sent.
-        await auth.maintenance.settle();
-        await mail?.runDue().catch((error: unknown) => logger.warn({ err: error }, "mail not sent at shutdown; it stays queued"));
-        await mail?.stop();
-        // Refusals counted in memory since the last flush: written before the database goes.
+        // Refusals counted in memory since the last flush: written first, before anything that may hang.
         await auth.maintenance.flushAudit();
+        // Work done after answering (a reset request's lookup, token and queued mail) is finished.
+        await auth.maintenance.settle();
+        // Queued mail is durable: the next start (or another instance) sends it. A send in flight
+        // gets a bounded wait; if it is cut off, its lease expires and it is sent again.
+        await withDeadline(mail?.stop(), MAIL_STOP_GRACE_MS, () => logger.warn({}, "a mail send was still in flight at shutdown; it will be retried"));
         await closeAll();
       },
     };
@@ -149,61 +139,13 @@ async function setUpModules(modules: readonly Module[], core: ModuleCore, runtim
   return services;
 }
 
-const RETENTION_BATCH_SIZE = 500;
-const RETENTION_MAX_BATCHES = 200;
+const MAIL_STOP_GRACE_MS = 3_000;
 
-function authSettings(config: Readonly<Config>, logger: Logger) {
-  return {
-    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
-    breachCheck: config.breachCheck ? new HibpBreachCheck({ apiUrl: config.breachCheck.apiUrl, logger }) : null,
-    rateLimits: { policy: config.rateLimits, ipv6PrefixLength: config.rateLimitIpv6Prefix },
-    retentionPolicy: {
-      auditRetentionMs: config.retention.auditSeconds * 1000,
-      sessionRetentionMs: config.retention.sessionSeconds * 1000,
-      batchSize: RETENTION_BATCH_SIZE,
-      maxBatchesPerRun: RETENTION_MAX_BATCHES,
-    },
-    jwksMaxAgeMs: config.jwt.jwksMaxAgeSeconds * 1000,
-    accessToken: {
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-      ttlSeconds: config.accessTokenTtlSeconds,
-      clockToleranceSeconds: 5,
-    },
-    policy: {
-      refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
-      sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
-      reuseGraceMs: config.refreshReuseGraceSeconds * 1000,
-    },
-    sessionCacheTtlMs: config.sessionCacheTtlMs,
-  };
-}
-
-function accountSettings(config: Readonly<Config>): AccountSettings {
-  const ttl = config.accounts.tokenTtlSeconds;
-  return {
-    appUrl: config.mail.appUrl,
-    requireEmailVerification: config.accounts.requireEmailVerification,
-    signupMode: config.accounts.signupMode,
-    mailEnabled: config.mail.transport !== null,
-    tokenTtlMs: {
-      email_verification: ttl.emailVerification * 1000,
-      password_reset: ttl.passwordReset * 1000,
-      email_change: ttl.emailChange * 1000,
-      invite: ttl.invite * 1000,
-    },
-  };
-}
-
-function signingKeySettings(config: Readonly<Config>, store: SigningKeyStore): SigningKeySettings {
-  const signing = config.jwt.signing;
-  if (signing.algorithm === "HS256") return { kind: "fixed", snapshot: secretKeySnapshot(signing.key) };
-  if (signing.keySource === "file") return { kind: "fixed", snapshot: fileKeySnapshot(signing.privateKey) };
-  return {
-    kind: "managed",
-    algorithm: signing.algorithm,
-    store,
-    keyEncryptionKey: signing.keyEncryptionKey,
-    rotationMs: signing.rotationSeconds === null ? null : signing.rotationSeconds * 1000,
-  };
+async function withDeadline(work: Promise<void> | undefined, ms: number, onTimeout: () => void): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+  const outcome = await Promise.race([work.then(() => "done" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late") onTimeout();
 }

@@ -18,6 +18,10 @@ export async function deleteUserInTransaction(prisma: PrismaClient, id: string, 
       SELECT credential_version, email FROM users WHERE id = ${id}::uuid FOR UPDATE`;
     if (!user) return "not_found";
     if (expectedVersion !== undefined && user.credential_version !== expectedVersion) return "version_moved";
+    // A pending email change's link went to the new address: that mail goes with the account.
+    await tx.$executeRaw`
+      DELETE FROM mail_outbox WHERE recipient IN (
+        SELECT email FROM account_tokens WHERE user_id = ${id}::uuid AND purpose = 'email_change')`;
     await tx.$executeRaw`DELETE FROM users WHERE id = ${id}::uuid`;
     await scrubAuditTrail(tx, id, user.email);
     // Mail to the address goes too: unsent links are dead, and sent rows would keep the address.
@@ -43,4 +47,9 @@ async function scrubAuditTrail(tx: Prisma.TransactionClient, userId: string, ema
     UPDATE audit_events SET detail = detail - 'email' - 'newEmail' - 'previousEmail'
      WHERE jsonb_typeof(detail) = 'object'
        AND (detail->>'email' = ${email} OR detail->>'newEmail' = ${email} OR detail->>'previousEmail' = ${email})`;
+  // Rate-limit rows are keyed by the address ("email" or "email|network"): the key goes, the count stays.
+  await tx.$executeRaw`
+    UPDATE audit_events SET detail = detail - 'key', ip = NULL, user_agent = NULL
+     WHERE type = 'rate_limited' AND jsonb_typeof(detail) = 'object'
+       AND (detail->>'key' = ${email} OR starts_with(detail->>'key', ${`${email}|`}))`;
 }

@@ -71,3 +71,30 @@ describe("normalizeEmail: one canonical form per mailbox", () => {
     },
   );
 });
+
+describe("normalizeEmail: one address means one mailbox to every mail library", () => {
+  it.each([
+    ["a comma hides a second domain", "attacker@evil.test,.corp.example"],
+    ["an angle bracket starts a routed address", "x<attacker@evil.test"],
+    ["a comment is dropped by mail parsers", "ceo(x)@corp.example"],
+    ["a quoted local part", '"a b"@example.com'],
+    ["a colon (group syntax)", "list:a@example.com"],
+    ["a semicolon", "a;b@example.com"],
+    ["a backslash", "a\\b@example.com"],
+    ["a square bracket", "a[b]@example.com"],
+    ["leading, trailing and doubled dots", ".a@example.com"],
+    ["doubled dots", "a..b@example.com"],
+    ["an underscore in the host", "a@ex_ample.com"],
+    ["a hyphen at a label's edge", "a@-example.com"],
+    ["an address literal", "a@[127.0.0.1]"],
+  ])("refuses %s", (_what, address) => {
+    expect(() => normalizeEmail(address)).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT", field: "email" }));
+  });
+
+  it.each(["o'brien@example.com", "a+tag@example.com", "first.last@sub.example.co.uk", "josé@example.com", "用户@例子.广告", "x{y}|z~!#$%&*=?^`@example.com"])(
+    "accepts %s",
+    (address) => {
+      expect(() => normalizeEmail(address)).not.toThrow();
+    },
+  );
+});

@@ -30,7 +30,15 @@ export function userDeletionContract(stores: GetStores): void {
       // An admin's event naming the address: it loses the address, not the admin's client facts.
       const admin = randomUUID();
       const naming = auditEvent(admin, { email: user.email, role: "USER" }, 4);
-      for (const e of [detailed, bare, stranger, naming]) await stores().audit.record(e);
+      // Rate-limit rows keyed by the address (alone, or with a network) lose the key and the client facts.
+      const limited: AuditEvent = { ...auditEvent(admin, { bucket: "mail_address", key: user.email, count: 3 }, 5), userId: null, type: "rate_limited" };
+      const paired: AuditEvent = { ...limited, id: randomUUID(), detail: { bucket: "login_failures", key: `${user.email}|203.0.113.0`, count: 1 } };
+      const unrelated: AuditEvent = { ...limited, id: randomUUID(), detail: { bucket: "mail_address", key: `x${user.email}`, count: 1 } };
+      for (const e of [detailed, bare, stranger, naming, limited, paired, unrelated]) await stores().audit.record(e);
+      // The pending email change's confirmation went to the new address.
+      const change = { id: randomUUID(), tokenHash: randomBytes(32).toString("hex"), purpose: "email_change" as const, userId: user.id, email: `new-${user.email}`, role: null, createdAt: T0, expiresAt: at(60) };
+      const changeMail = { id: randomUUID(), mail: { kind: "confirm-email-change" as const, to: change.email, link: "https://app.test/c", facts: { newEmail: change.email } } };
+      await stores().accountTokens.issue(change, changeMail);
 
       await expect(stores().users.delete(user.id, at(5))).resolves.toBe("deleted");
       expect(await stores().users.findById(user.id)).toBeNull();
@@ -47,8 +55,14 @@ export function userDeletionContract(stores: GetStores): void {
       ]);
       expect(await stores().audit.list({ first: 10, userId: stranger.userId })).toEqual([stranger]);
       expect(await stores().audit.list({ first: 10, userId: admin })).toEqual([{ ...naming, detail: { role: "USER" } }]);
-      // Mail to the address is gone, sent or not.
+      // Mail to the address is gone, sent or not, and so is the pending change's confirmation.
       expect(await stores().queuedMail(mail.id)).toBeNull();
+      expect(await stores().queuedMail(changeMail.id)).toBeNull();
+      const ids = new Set([limited.id, paired.id, unrelated.id]);
+      const rateLimited = (await stores().audit.list({ first: 100, type: "rate_limited" })).filter((e) => ids.has(e.id));
+      expect(rateLimited.find((e) => e.id === limited.id)).toMatchObject({ ip: null, userAgent: null, detail: { bucket: "mail_address", count: 3 } });
+      expect(rateLimited.find((e) => e.id === paired.id)?.detail).toEqual({ bucket: "login_failures", count: 1 });
+      expect(rateLimited.find((e) => e.id === unrelated.id)).toEqual(unrelated);
       // The address is free again.
       await expect(stores().users.create(newUser({ email: user.email }))).resolves.toMatchObject({ email: user.email });
     });

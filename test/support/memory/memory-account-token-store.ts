@@ -77,9 +77,11 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
   /** The foreign-key cascade of a user's deletion. */
   /** Called while the user's row still exists: its address is how its mail is found. */
   deleteAllOf(userId: string): void {
-    for (const t of [...this.tokens.values()]) if (t.userId === userId) this.tokens.delete(t.id);
     const email = this.users.rows.get(userId)?.email;
-    const keep = <T>(list: T[], to: (item: T) => string) => list.splice(0, list.length, ...list.filter((item) => to(item) !== email));
+    const changes = [...this.tokens.values()].filter((t) => t.userId === userId && t.purpose === "email_change").map((t) => t.email);
+    for (const t of [...this.tokens.values()]) if (t.userId === userId) this.tokens.delete(t.id);
+    const gone = new Set([email, ...changes]);
+    const keep = <T>(list: T[], to: (item: T) => string) => list.splice(0, list.length, ...list.filter((item) => !gone.has(to(item))));
     keep(this.outbox, (m) => m.mail.to);
     if (this.mailQueue) keep(this.mailQueue.rows, (m) => m.to);
   }

@@ -24,6 +24,10 @@ export class MemoryAuditLog implements AuditLog {
       const { email: a, newEmail: b, previousEmail: c, ...rest } = e.detail ?? {};
       if (e.userId === userId) Object.assign(e, { ip: null, userAgent: null, detail: e.detail ? rest : null });
       else if (e.detail && [a, b, c].includes(email)) e.detail = rest;
+      else if (e.type === "rate_limited" && (e.detail?.key === email || String(e.detail?.key ?? "").startsWith(`${email}|`))) {
+        const { key: _key, ...counted } = e.detail ?? {};
+        Object.assign(e, { ip: null, userAgent: null, detail: counted });
+      }
     }
   }
 
