@@ -24,9 +24,11 @@ describeWithPostgres("retention on PostgreSQL: one instance at a time (advisory 
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = sqlRetentionStore(a).exclusively(async (batches) => {
-      entered();
       await batches.deleteAuditEventsBefore(new Date("2000-01-01T00:00:00Z"), 10);
-      await new Promise<void>((resolve) => (release = resolve));
+      // `release` exists before the test is told it is inside (under load the delete can outlast b's attempt).
+      const held = new Promise<void>((resolve) => (release = resolve));
+      entered();
+      await held;
     });
     await inside;
     let ran = false;
