@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { NodeProcess } from "../support/node-process";
 
 /** A free loopback port: bound, read, released. */
@@ -60,6 +62,8 @@ describe("graceful shutdown on SIGTERM", () => {
       NODE_ENV: nodeEnv,
       JWT_SECRET: randomBytes(48).toString("base64url"),
       DATABASE_URL: "pglite:memory",
+      // Signups mail a verification link: outside production it goes to a file, kept out of the checkout.
+      ...(nodeEnv === "production" ? {} : { MAIL_OUTBOX_DIR: join(tmpdir(), `shutdown-outbox-${process.pid}`) }),
       HOST: "127.0.0.1",
       PORT: String(port),
       // "incoming request" lines tell exactly when every login has reached the server.
