@@ -96,6 +96,12 @@ export interface AccountTokenStore {
    * and queues `mail` (the mail carrying it) in the outbox, so the mail exists iff the token does.
    */
   issue(token: NewAccountToken, mail: { id: string; mail: OutgoingMail }): Promise<void>;
+  /**
+   * Runs what issue(token, mail) runs, in one transaction of the same shape (lock, supersession,
+   * both inserts), then rolls it back: nothing is written, superseded or queued. For a request
+   * that must cost what an issue costs without issuing (a reset for an unknown address).
+   */
+  rehearse(token: NewAccountToken, mail: { id: string; mail: OutgoingMail }): Promise<void>;
   /** The token with this hash, whatever its state; null when there is none. */
   find(tokenHash: string): Promise<AccountTokenRecord | null>;
   /**

@@ -58,6 +58,21 @@ export class MailedTokens {
 
   /** Issues a token and queues its mail in one write; the dispatcher sends it after commit. */
   async issue(purpose: AccountTokenPurpose, subject: TokenSubject, facts: MailFacts = {}): Promise<void> {
+    const { record, mail } = this.prepare(purpose, subject, facts);
+    await this.deps.accountTokens.issue(record, mail);
+    this.deps.onMailQueued();
+  }
+
+  /**
+   * The write issue() makes, rolled back: nothing is stored and no mail is queued. Costs the
+   * database what an issue costs, for a caller that must not be told apart from one that issues.
+   */
+  async rehearse(purpose: AccountTokenPurpose, subject: TokenSubject): Promise<void> {
+    const { record, mail } = this.prepare(purpose, subject, {});
+    await this.deps.accountTokens.rehearse(record, mail);
+  }
+
+  private prepare(purpose: AccountTokenPurpose, subject: TokenSubject, facts: MailFacts) {
     const now = this.deps.clock.now();
     const { token, hash } = generateOpaqueToken(this.deps.randomBytes);
     const record: NewAccountToken = {
@@ -71,8 +86,7 @@ export class MailedTokens {
       expiresAt: new Date(now.getTime() + this.deps.accounts.tokenTtlMs[purpose]),
     };
     const link = `${this.deps.accounts.appUrl}/${PAGE[purpose]}?token=${token}`;
-    await this.deps.accountTokens.issue(record, { id: this.deps.newId(), mail: { kind: MAIL_OF[purpose], to: subject.email, link, facts } });
-    this.deps.onMailQueued();
+    return { record, mail: { id: this.deps.newId(), mail: { kind: MAIL_OF[purpose], to: subject.email, link, facts } } };
   }
 
   /** A notice without a token (no link). */

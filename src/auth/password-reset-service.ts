@@ -58,7 +58,19 @@ export class PasswordResetService {
     const user = await this.deps.users.findByEmail(email);
     const known = user !== null && !user.disabled;
     if (user && known) await this.tokens.issue("password_reset", { userId: user.id, email: user.email });
+    else await this.rehearseIssue(email, user?.id ?? null);
     this.deps.logger.info({ event: "password_reset_requested", userId: user?.id ?? null, known }, "password reset requested");
     await this.deps.auditor.record("password_reset_requested", client, user ? { userId: user.id, detail: { known } } : { detail: { known, email } });
+  }
+
+  /**
+   * The work left running after the answer delays the caller's next request wherever the database
+   * shares the server's thread (PGlite), so an unknown or disabled address runs an issue's
+   * transaction too and rolls it back: nothing stored, no mail. An unknown address has no user row;
+   * an invite (the one purpose without one) stands in, under an advisory lock instead of the row lock.
+   */
+  private rehearseIssue(email: string, userId: string | null): Promise<void> {
+    if (userId) return this.tokens.rehearse("password_reset", { userId, email });
+    return this.tokens.rehearse("invite", { userId: null, email, role: "USER" });
   }
 }

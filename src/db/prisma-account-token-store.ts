@@ -17,6 +17,10 @@ import { lockUserForRevocation } from "./session-writes";
 import { TX_OPTIONS } from "./transaction-options";
 
 type Tx = Prisma.TransactionClient;
+type QueuedMail = { id: string; mail: OutgoingMail };
+
+/** Thrown inside rehearse's transaction so Prisma rolls it back; caught right outside. */
+const ROLLBACK = new Error("account token rehearsal: rolled back on purpose");
 
 /**
  * Raw SQL throughout (timestamps read as epoch ms; see epoch-ms.ts). Every write to a user's
@@ -28,15 +32,19 @@ type Tx = Prisma.TransactionClient;
 export class PrismaAccountTokenStore implements AccountTokenStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  issue(token: NewAccountToken, mail: { id: string; mail: OutgoingMail }): Promise<void> {
-    return this.prisma.$transaction(async (tx) => {
-      await supersedeSamePurpose(tx, token);
-      await tx.$executeRaw`
-        INSERT INTO account_tokens (id, token_hash, purpose, user_id, email, role, created_at, expires_at)
-        VALUES (${token.id}::uuid, ${token.tokenHash}, ${token.purpose}, ${token.userId}::uuid, ${token.email},
-                ${token.role}::"Role", ${token.createdAt}::timestamptz, ${token.expiresAt}::timestamptz)`;
-      await insertOutboxMail(tx, mail.id, mail.mail, token.createdAt);
-    }, TX_OPTIONS);
+  issue(token: NewAccountToken, mail: QueuedMail): Promise<void> {
+    return this.prisma.$transaction((tx) => writeIssue(tx, token, mail), TX_OPTIONS);
+  }
+
+  async rehearse(token: NewAccountToken, mail: QueuedMail): Promise<void> {
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        await writeIssue(tx, token, mail);
+        throw ROLLBACK;
+      }, TX_OPTIONS);
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
   }
 
   async find(tokenHash: string): Promise<AccountTokenRecord | null> {
@@ -64,6 +72,16 @@ export class PrismaAccountTokenStore implements AccountTokenStore {
            AND used_at IS NULL AND superseded_at IS NULL`;
     }, TX_OPTIONS);
   }
+}
+
+/** The token, the supersession of its predecessors and its mail, in the caller's transaction. */
+async function writeIssue(tx: Tx, token: NewAccountToken, mail: QueuedMail): Promise<void> {
+  await supersedeSamePurpose(tx, token);
+  await tx.$executeRaw`
+    INSERT INTO account_tokens (id, token_hash, purpose, user_id, email, role, created_at, expires_at)
+    VALUES (${token.id}::uuid, ${token.tokenHash}, ${token.purpose}, ${token.userId}::uuid, ${token.email},
+            ${token.role}::"Role", ${token.createdAt}::timestamptz, ${token.expiresAt}::timestamptz)`;
+  await insertOutboxMail(tx, mail.id, mail.mail, token.createdAt);
 }
 
 /** The previous links of this purpose for this account (or invited address) stop working. */

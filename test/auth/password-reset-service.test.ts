@@ -23,6 +23,24 @@ describe("PasswordResetService", () => {
     expect(requests.sort()).toEqual([false, true]);
   });
 
+  it("runs an issue's write for an unknown or disabled address too, and rolls it back", async () => {
+    const fx = authFixture();
+    const admin = await fx.auth.accounts.ensureAdmin({ email: "root@example.com", password: "admin password" });
+    const ada = await fx.signup(ADA);
+    await fx.auth.admin.disable({ userId: admin.user.id, client: fx.client }, ada.user.id);
+    const rehearse = jest.spyOn(fx.stores.accountTokens, "rehearse");
+    const tokensBefore = fx.stores.accountTokens.tokens.size;
+    await requested(fx, "nobody@example.com");
+    await requested(fx, ADA);
+    expect(rehearse.mock.calls.map(([token]) => [token.purpose, token.email, token.userId])).toEqual([
+      ["invite", "nobody@example.com", null],
+      ["password_reset", ADA, ada.user.id],
+    ]);
+    expect(fx.stores.accountTokens.tokens.size).toBe(tokensBefore);
+    expect(mailsTo(fx.stores.mail, ADA, "reset-password")).toEqual([]);
+    expect(fx.stores.mail.rows.filter((m) => m.to === "nobody@example.com")).toEqual([]);
+  });
+
   it("sets the password, ends every session, verifies the email and signs in anew", async () => {
     const fx = authFixture();
     const first = await fx.signup(ADA);

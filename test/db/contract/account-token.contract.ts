@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { at, newUser, T0, type GetStores } from "./fixtures";
 import { accountToken, issued, mailFor, stateOf, UNUSED } from "./account-token-fixtures";
 import { redemptionContract } from "./account-token-redemption.contract";
+import { rehearsalContract } from "./account-token-rehearsal.contract";
 
 export function accountTokenContract(stores: GetStores): void {
   describe("AccountTokenStore", () => {
@@ -93,5 +94,6 @@ export function accountTokenContract(stores: GetStores): void {
     });
 
     redemptionContract(stores);
+    rehearsalContract(stores);
   });
 }

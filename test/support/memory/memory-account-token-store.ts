@@ -40,11 +40,7 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
   }
 
   async issue(token: NewAccountToken, mail: { id: string; mail: OutgoingMail }): Promise<void> {
-    if (this.tokens.has(token.id) || this.byHash(token.tokenHash)) throw new Error("duplicate account token");
-    if (this.outbox.some((m) => m.id === mail.id)) throw new Error("duplicate outbox mail id");
-    if ((token.purpose === "invite") !== (token.userId === null)) throw new Error("account_tokens_owner_check");
-    if ((token.purpose === "invite") !== (token.role !== null)) throw new Error("account_tokens_invite_role_check");
-    if (token.userId !== null && !this.users.rows.has(token.userId)) throw new Error("account_tokens_user_id_fkey");
+    this.assertInsertable(token, mail);
     for (const t of this.tokens.values()) {
       const sameOwner = token.userId === null ? t.userId === null && t.email === token.email : t.userId === token.userId;
       if (sameOwner && t.purpose === token.purpose && live(t)) t.supersededAt = token.createdAt;
@@ -53,6 +49,11 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
     this.outbox.push({ id: mail.id, mail: { ...mail.mail, facts: { ...mail.mail.facts } }, createdAt: token.createdAt });
     // Synchronous in effect (no await before the push), so issue stays all-or-nothing.
     void this.mailQueue?.enqueue(mail.mail, mail.id, token.createdAt);
+  }
+
+  /** The checks issue() makes, then nothing: a rolled-back issue leaves no trace. */
+  async rehearse(token: NewAccountToken, mail: { id: string; mail: OutgoingMail }): Promise<void> {
+    this.assertInsertable(token, mail);
   }
 
   async find(tokenHash: string): Promise<AccountTokenRecord | null> {
@@ -115,6 +116,15 @@ export class MemoryAccountTokenStore implements AccountTokenStore {
     for (const t of this.tokens.values()) {
       if (t.userId === token.userId && t.id !== token.id && (purpose === null || t.purpose === purpose) && live(t)) t.supersededAt = at;
     }
+  }
+
+  /** The constraints the account_tokens and mail_outbox tables enforce. */
+  private assertInsertable(token: NewAccountToken, mail: { id: string }): void {
+    if (this.tokens.has(token.id) || this.byHash(token.tokenHash)) throw new Error("duplicate account token");
+    if (this.outbox.some((m) => m.id === mail.id)) throw new Error("duplicate outbox mail id");
+    if ((token.purpose === "invite") !== (token.userId === null)) throw new Error("account_tokens_owner_check");
+    if ((token.purpose === "invite") !== (token.role !== null)) throw new Error("account_tokens_invite_role_check");
+    if (token.userId !== null && !this.users.rows.has(token.userId)) throw new Error("account_tokens_user_id_fkey");
   }
 
   private byHash(tokenHash: string): AccountTokenRecord | undefined {
