@@ -34,6 +34,11 @@ export type UnauthenticatedReason = (typeof UNAUTHENTICATED_REASONS)[number];
 export const REFRESH_TOKEN_REASONS = [
   /** The request carried more than one refresh cookie (cookie tossing); none was used and all were cleared. */
   "AMBIGUOUS_COOKIE",
+  /**
+   * Nothing was presented: no argument, no refresh cookie (and for logout, no bearer token). Not a
+   * revoked session: in a browser it usually means the cookie was never stored (a cross-site page).
+   */
+  "REFRESH_TOKEN_MISSING",
 ] as const;
 export type RefreshTokenReason = (typeof REFRESH_TOKEN_REASONS)[number];
 
@@ -142,6 +147,14 @@ export function ambiguousRefreshCookie(): AuthError {
     "INVALID_REFRESH_TOKEN",
     "The request carried more than one refresh-token cookie, so none was used and all were cleared; sign in again.",
     { reason: "AMBIGUOUS_COOKIE" },
+  );
+}
+
+export function refreshTokenMissing(): AuthError {
+  return new AuthError(
+    "INVALID_REFRESH_TOKEN",
+    "No refresh token was sent: pass refreshToken, or send the refresh cookie (is the page on the same site as this server?).",
+    { reason: "REFRESH_TOKEN_MISSING" },
   );
 }
 

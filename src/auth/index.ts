@@ -44,6 +44,7 @@ export {
   isUnauthenticatedReason,
   lastAdmin,
   REFRESH_TOKEN_REASONS,
+  refreshTokenMissing,
   serviceUnavailable,
   SIGNING_KEY_REASONS,
   signingKeyRefused,

@@ -1,5 +1,5 @@
 import type { AuthDeps } from "./deps";
-import { AuthError } from "./errors";
+import { AuthError, refreshTokenMissing } from "./errors";
 import type { LockedRefreshToken, RotationTransaction } from "./ports";
 import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
 import { isSessionLive } from "./session-liveness";
@@ -29,6 +29,8 @@ export class RefreshService {
   ) {}
 
   async refresh(presented: string | null | undefined, client: ClientInfo): Promise<TokenPair> {
+    // Nothing to check, so no budget spent: a page that lost its cookie must learn that, not wait.
+    if (presented == null) throw refreshTokenMissing();
     await this.deps.guard.beforeRefresh(client);
     if (!presented || !looksLikeRefreshToken(presented)) throw invalid();
     const now = this.deps.clock.now();

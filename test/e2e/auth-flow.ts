@@ -145,10 +145,17 @@ export function describeAuthFlow(
       }
     });
 
-    it("refreshToken rejects missing, malformed and unknown tokens with INVALID_REFRESH_TOKEN", async () => {
-      for (const token of [null, "", "short", "A".repeat(43), "💥".repeat(30)]) {
+    it("refreshToken rejects malformed and unknown tokens with INVALID_REFRESH_TOKEN, and says when none was sent", async () => {
+      for (const token of ["", "short", "A".repeat(43), "💥".repeat(30)]) {
         expect(onlyError(await refresh(server, token)).extensions).toEqual({ code: "INVALID_REFRESH_TOKEN" });
       }
+      expect(onlyError(await refresh(server, null)).extensions).toEqual({ code: "INVALID_REFRESH_TOKEN", reason: "REFRESH_TOKEN_MISSING" });
+    });
+
+    it("logout with nothing at all (no argument, cookie or bearer) is REFRESH_TOKEN_MISSING; anything presented answers true", async () => {
+      expect(onlyError(await server.gql("mutation { logout }")).extensions).toEqual({ code: "INVALID_REFRESH_TOKEN", reason: "REFRESH_TOKEN_MISSING" });
+      expect((await server.gql("mutation { logout }", {}, { token: "not-a-jwt" })).body.data).toEqual({ logout: true });
+      expect((await server.gql("mutation($t: String) { logout(refreshToken: $t) }", { t: "A".repeat(43) })).body.data).toEqual({ logout: true });
     });
 
     it("logout by refresh token, by bearer token, and idempotently for unknown tokens", async () => {

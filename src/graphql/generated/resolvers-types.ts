@@ -154,14 +154,17 @@ export type Mutation = {
   login: AuthPayload;
   /**
    * End the session of this refresh token, or without one, the session of every refresh cookie
-   * sent, or else of the bearer access token. Always true: it never reveals whether a token existed.
+   * sent, or else of the bearer access token. True whenever something was presented: it never
+   * reveals whether a token existed. With nothing at all (no argument, cookie or Authorization
+   * header): INVALID_REFRESH_TOKEN with reason REFRESH_TOKEN_MISSING.
    */
   logout: Scalars['Boolean']['output'];
   /** End every session of the signed-in user; returns how many were active. */
   logoutAll: Scalars['Int']['output'];
   /**
    * Exchange a refresh token for a new pair. Errors: INVALID_REFRESH_TOKEN (reason AMBIGUOUS_COOKIE
-   * when several refresh cookies arrived: none is used, all are cleared), REFRESH_TOKEN_REUSED.
+   * when several refresh cookies arrived: none is used, all are cleared; REFRESH_TOKEN_MISSING when
+   * neither the argument nor a refresh cookie was sent), REFRESH_TOKEN_REUSED.
    */
   refreshToken: AuthPayload;
   /**

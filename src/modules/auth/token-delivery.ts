@@ -1,4 +1,4 @@
-import { ambiguousRefreshCookie, isAuthError, type TokenPair } from "../../auth";
+import { ambiguousRefreshCookie, isAuthError, refreshTokenMissing, type TokenPair } from "../../auth";
 import type { GraphQLContext } from "../../graphql";
 
 export type AuthPayloadView = Omit<TokenPair, "refreshToken"> & { refreshToken: string | null };
@@ -47,6 +47,10 @@ export async function refreshFromCookieOrArgument(
  */
 export async function logoutPresented(ctx: GraphQLContext, argument: string | null | undefined): Promise<boolean> {
   const cookies = ctx.refreshTransport.cookieTokens;
+  // Nothing identified a session (TOKEN_MISSING: no Authorization header at all): answering true
+  // would tell a page that lost its cookie that it signed out. A presented token, even a bad one,
+  // still gets true, so logout never reveals whether a token existed.
+  if (argument == null && cookies.length === 0 && ctx.authFailure === "TOKEN_MISSING") throw refreshTokenMissing();
   const tokens = argument != null ? [argument] : cookies.length > 0 ? cookies : [null];
   for (const token of tokens) await ctx.services.auth.sessions.logout(token, ctx.claims, ctx.client);
   if (cookies.length > 0) ctx.refreshTransport.clearCookie();
