@@ -41,6 +41,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       introspection: config.introspection,
       development: config.nodeEnv === "development",
       corsOrigins: config.corsOrigins,
+      corsAllowedHeaders: config.corsAllowedHeaders,
       trustProxy: config.trustProxy,
       timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,

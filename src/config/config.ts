@@ -12,6 +12,7 @@ import { readPublicUrl } from "./public-url";
 import { readServiceCredentials, type ServiceCredential } from "./service-credentials";
 import { readIpv6PrefixLength, readRateLimits } from "./rate-limits";
 import { readTrustProxy } from "./trust-proxy";
+import { readHeaderNames, readOrigins } from "./cors";
 import { type Env, readBool, readDuration, readEnum, readInt, readOptional, readString } from "./readers";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -56,6 +57,8 @@ export interface Config {
   introspection: boolean;
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
   corsOrigins: readonly string[];
+  /** Request headers browsers may send beyond the built-in list (tracing, your own). */
+  corsAllowedHeaders: readonly string[];
   rateLimits: RateLimitPolicy;
   /** IPv6 clients are rate-limited per network of this prefix length. */
   rateLimitIpv6Prefix: number;
@@ -114,7 +117,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     breachCheck: readBreachCheck(env),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: readBool(env, "INTROSPECTION", !production),
-    corsOrigins: readOrigins(env),
+    corsOrigins: readOrigins(env, nodeEnv === "development"),
+    corsAllowedHeaders: readHeaderNames(env, "CORS_ALLOWED_HEADERS"),
     rateLimits: readRateLimits(env),
     rateLimitIpv6Prefix: readIpv6PrefixLength(env),
     retention: {
@@ -174,25 +178,6 @@ function readRedisUrl(env: Env): string | null {
   if (url === undefined) return null;
   if (!/^rediss?:\/\/.+/.test(url)) throw new ConfigError("REDIS_URL", "expected redis://host:6379 or rediss://…");
   return url;
-}
-
-/** Exact origins only ("https://app.example.com"): no wildcards, since credentials are allowed. */
-function readOrigins(env: Env): string[] {
-  const value = readOptional(env, "CORS_ORIGINS");
-  if (value === undefined) return [];
-  return value.split(",").map((raw) => {
-    const origin = raw.trim();
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin; use a comma-separated list like https://app.example.com,http://localhost:5173`);
-    }
-    return origin;
-  });
 }
 
 const MIN_PEPPER_BYTES = 16;

@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   development: boolean;
   /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
   corsOrigins: readonly string[];
+  /** Request headers browsers may send beyond the built-in list (CORS_ALLOWED_HEADERS). */
+  corsAllowedHeaders: readonly string[];
   trustProxy: boolean | number | string;
   timeouts: HttpTimeouts;
   /** Maps infrastructure errors (database down) to client-visible codes; see createErrorFormatter. */
@@ -79,7 +81,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.setErrorHandler(httpErrorHandler);
   notFoundWithoutQuery(app);
   await app.register(fastifyCookie);
-  await registerCors(app, options.corsOrigins);
+  await registerCors(app, { origins: options.corsOrigins, extraHeaders: options.corsAllowedHeaders, logger: app.log });
   registerHealthRoutes(app, options.readiness);
   if (options.discovery) registerDiscoveryRoutes(app, { ...options.discovery, baseUrl: () => options.discovery?.publicUrl ?? listeningUrl(app) });
   if (options.tokenStatus) await registerIntrospectionRoute(app, options.tokenStatus);
