@@ -1,4 +1,4 @@
-import { invalidCredentials, verifyCredentials } from "./credential-check";
+import { invalidCredentials, passwordChangedMeanwhile, verifyCredentials } from "./credential-check";
 import { normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, forbidden, unauthenticated } from "./errors";
@@ -69,7 +69,7 @@ export class AccountService {
     const user = await verifyCredentials(this.deps, request);
     const outcome = await this.deps.users.delete(user.id, this.deps.clock.now(), user.credentialVersion);
     if (outcome === "not_found") throw unauthenticated("SESSION_REVOKED");
-    if (outcome === "version_moved") throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
+    if (outcome === "version_moved") throw passwordChangedMeanwhile();
     this.deps.notify.sessionRevoked(user.id, null);
     this.deps.logger.info({ event: "account_deleted", userId: user.id }, "account deleted by its owner");
     // No address or user agent: the account asked to be forgotten.

@@ -70,6 +70,11 @@ export async function verifyCredentials(deps: CheckDeps, request: CredentialRequ
   throw new AuthError("INVALID_CREDENTIALS", viewer ? WRONG_CURRENT_PASSWORD : INVALID_CREDENTIALS_MESSAGE);
 }
 
+/** The password verified for this request was changed by another one before this one could act. */
+export function passwordChangedMeanwhile(): AuthError {
+  return new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
+}
+
 export function invalidCredentials(): AuthError {
   return new AuthError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
 }

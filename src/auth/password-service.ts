@@ -1,8 +1,8 @@
 import { CREDENTIAL_PURPOSES } from "./account-token-records";
-import { verifyCredentials } from "./credential-check";
+import { passwordChangedMeanwhile, verifyCredentials } from "./credential-check";
 import { assertCheckablePassword } from "./credentials";
 import type { AuthDeps } from "./deps";
-import { AuthError, unauthenticated } from "./errors";
+import { unauthenticated } from "./errors";
 import type { TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, UserRecord, Viewer } from "./types";
 
@@ -53,7 +53,7 @@ export class PasswordService {
       // Nothing written here, but another request changed things: what this instance cached is stale.
       this.deps.cache.invalidateUser(user.id);
       if (result.outcome === "session_ended") throw unauthenticated("SESSION_REVOKED");
-      throw new AuthError("INVALID_CREDENTIALS", "The password was changed by another request meanwhile; use the new password.");
+      throw passwordChangedMeanwhile();
     }
     // Links requested under the old password (a reset, an email change) die with it.
     await this.deps.accountTokens.supersedeForUser(user.id, CREDENTIAL_PURPOSES, now);

@@ -52,7 +52,9 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
   const runtimes: ModuleRuntime[] = [];
   let dispatcher: MailDispatcher | null = null;
   const closeAll = async () => {
-    await withDeadline(dispatcher?.stop(), MAIL_STOP_GRACE_MS, () => undefined);
+    // Queued mail is durable: the next start (or another instance) sends it. A send in flight
+    // gets a bounded wait; if it is cut off, its lease expires and it is sent again.
+    await withDeadline(dispatcher?.stop(), MAIL_STOP_GRACE_MS, () => logger.warn({}, "a mail send was still in flight at shutdown; it will be retried"));
     for (const runtime of runtimes.reverse()) await runtime.close?.();
     await events.close();
     await limits.close();
@@ -103,9 +105,6 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
         await auth.maintenance.flushAudit();
         // Work done after answering (a reset request's lookup, token and queued mail) is finished.
         await auth.maintenance.settle();
-        // Queued mail is durable: the next start (or another instance) sends it. A send in flight
-        // gets a bounded wait; if it is cut off, its lease expires and it is sent again.
-        await withDeadline(mail?.stop(), MAIL_STOP_GRACE_MS, () => logger.warn({}, "a mail send was still in flight at shutdown; it will be retried"));
         await closeAll();
       },
     };
