@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { link, mkdir, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { createTransport, type Transporter } from "nodemailer";
 import type { Clock } from "../auth/clock";
 import type { MailSender, RenderedMail } from "../auth/mail";
@@ -32,16 +33,27 @@ export class FileSender implements MailSender {
   }
 }
 
-/** Never overwrites: two mails of a kind in the same millisecond get `-2`, `-3`… */
+/**
+ * Never overwrites: two mails of a kind in the same millisecond get `-2`, `-3`… The content is
+ * written to a hidden `.partial` file first and hard-linked to its name, so a reader watching the
+ * directory (a test, a mail viewer) never sees a half-written `.eml`; `link` fails on an existing
+ * name, which keeps the no-overwrite rule atomic too.
+ */
 async function writeNew(base: string, content: Buffer): Promise<string> {
-  for (let n = 1; n <= MAX_SAME_NAME; n += 1) {
-    const path = `${base}${n === 1 ? "" : `-${n}`}.eml`;
-    try {
-      await writeFile(path, content, { flag: "wx", mode: 0o600 });
-      return path;
-    } catch (error) {
-      if (!(typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST")) throw error;
+  const partial = join(dirname(base), `.${basename(base)}.${randomUUID()}.partial`);
+  await writeFile(partial, content, { flag: "wx", mode: 0o600 });
+  try {
+    for (let n = 1; n <= MAX_SAME_NAME; n += 1) {
+      const path = `${base}${n === 1 ? "" : `-${n}`}.eml`;
+      try {
+        await link(partial, path);
+        return path;
+      } catch (error) {
+        if (!(typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST")) throw error;
+      }
     }
+    throw new Error(`${MAX_SAME_NAME} mails named ${base}*.eml already exist`);
+  } finally {
+    await unlink(partial).catch(() => undefined);
   }
-  throw new Error(`${MAX_SAME_NAME} mails named ${base}*.eml already exist`);
 }

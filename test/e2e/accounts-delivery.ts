@@ -116,7 +116,8 @@ export function describeMailDelivery(newDatabase: NewDatabase): void {
           { databaseUrl: db.url, env: { ...ACCOUNT_ENV, NODE_ENV: "development", MAIL_OUTBOX_DIR: outbox }, logger: createLogger("trace", logSink(lines)) },
           async (server) => {
             await signupPair(server, "outbox@example.test");
-            const [name] = await within(5000, 50, async () => readdirSync(outbox).length > 0).then(() => readdirSync(outbox));
+            const emls = (): string[] => readdirSync(outbox).filter((file) => file.endsWith(".eml"));
+            const [name] = await within(5000, 50, async () => emls().length > 0).then(emls);
             expect(name).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-verify-email\.eml$/);
             const mail = await simpleParser(readFileSync(join(outbox, name ?? "")));
             const text = mail.text ?? "";
