@@ -1,6 +1,9 @@
 /**
- * Long attack suites (fuzzing, brute force, concurrent floods) run in their own step,
- * `npm run test:slow` (CI runs it after `npm test`), so `npm test` stays near 10 minutes.
+ * Suites run in three groups, so `npm test` (the README's test command) stays near 10 minutes:
+ * - default: everything below test/ except the two groups that follow;
+ * - `npm run test:slow` (TEST_SUITES=slow): long attack suites (fuzzing, brute force, floods);
+ * - `npm run test:browser` (TEST_SUITES=browser): test/browser/, in Debian's headless Chromium.
+ * CI (.ci/run) runs all three.
  */
 const SLOW_SUITES = [
   "<rootDir>/test/e2e/fuzz.test.ts",
@@ -8,14 +11,18 @@ const SLOW_SUITES = [
   "<rootDir>/test/e2e/account-attacks.pglite.test.ts",
   "<rootDir>/test/e2e/account-attacks.postgres.test.ts",
 ];
-const slowOnly = process.env.TEST_SUITES === "slow";
+const BROWSER_SUITES = ["<rootDir>/test/browser/**/*.test.ts"];
+const group = process.env.TEST_SUITES ?? "default";
+if (!["default", "slow", "browser"].includes(group)) throw new Error(`TEST_SUITES=${group}: expected slow or browser`);
+
+const asIgnorePattern = (path) => path.replace("<rootDir>", "").replace(/\./g, "\\.").replace("/**/*", "/.*") + "$";
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  testMatch: slowOnly ? SLOW_SUITES : ["**/*.test.ts"],
-  testPathIgnorePatterns: slowOnly ? ["/node_modules/"] : ["/node_modules/", ...SLOW_SUITES.map((path) => path.replace("<rootDir>", "").replace(/\./g, "\\.") + "$")],
+  testMatch: group === "slow" ? SLOW_SUITES : group === "browser" ? BROWSER_SUITES : ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", ...(group === "default" ? [...SLOW_SUITES, ...BROWSER_SUITES].map(asIgnorePattern) : [])],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
