@@ -1,11 +1,13 @@
 import { createApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
-import { DataDirInUseError } from "./db";
+import { type Config, loadConfig } from "./config";
+import { explainStartupFailure } from "./startup-failure";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+let config: Readonly<Config> | null = null;
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  config = loadConfig();
   const app = await createApp(config);
   const url = await app.listen();
   app.logger.info({ url: `${url}/graphql`, database: app.db.kind }, "auth server ready");
@@ -30,13 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error)}\n`);
+  const settings = config ?? { databaseUrl: "", host: "", port: 0 };
+  process.stderr.write(`${explainStartupFailure(error, settings)}\n`);
   process.exit(1);
 });
-
-/** Fix-it messages for configuration and a locked database; anything else with its cause. */
-function startupFailure(error: unknown): string {
-  if (error instanceof ConfigError) return `Invalid configuration: ${error.message}`;
-  if (error instanceof DataDirInUseError) return error.message;
-  return `Startup failed: ${String(error)}`;
-}

@@ -22,8 +22,9 @@ export class ReadyLatch {
         resolve(ready);
       };
       const wake = () => finish(true);
+      // Not unref'd: a caller awaiting this bound (the start-up's first wait for an unreachable
+      // database) must not see the process exit silently with status 0 under it.
       const timer = setTimeout(() => finish(false), timeoutMs);
-      timer.unref();
       this.waiters.add(wake);
     });
   }
