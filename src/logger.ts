@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pinoPretty from "pino-pretty";
 
 /** Paths that may hold credentials; pino replaces them before anything is written. */
 export const REDACTED_PATHS = [
@@ -34,6 +35,44 @@ function serializeRequest(req: LoggableRequest): Record<string, unknown> {
   return { method: req.method, path: pathOnly(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, serializers: { req: serializeRequest } }, destination);
+export type LogFormat = "auto" | "json" | "pretty";
+
+/**
+ * `auto` is pretty only where a person reads it: a development server writing to a terminal.
+ * Anything piped (a log shipper, a test harness, production) gets JSON.
+ */
+export function resolveLogFormat(format: LogFormat, nodeEnv: string, isTerminal: boolean): "json" | "pretty" {
+  if (format !== "auto") return format;
+  return nodeEnv === "development" && isTerminal ? "pretty" : "json";
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream, format: "json" | "pretty" = "json"): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, serializers: { req: serializeRequest } };
+  if (format === "json") return pino(options, destination);
+  return pino(options, prettyStream(destination));
+}
+
+interface RequestLine {
+  req?: { method?: string; path?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+  operation?: string;
+}
+
+/** `12:04:05.123 INFO POST /graphql 200 4.1 ms login`: the request line's fields become its message. */
+function prettyStream(destination?: pino.DestinationStream): pino.DestinationStream {
+  return pinoPretty({
+    destination: destination ?? 1,
+    sync: true,
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    translateTime: "SYS:HH:MM:ss.l",
+    singleLine: true,
+    ignore: "pid,hostname,reqId,req,res,responseTime,operation",
+    messageFormat: (log, messageKey) => {
+      const line = log as RequestLine;
+      if (!line.req || !line.res) return String(log[messageKey] ?? "");
+      const operation = line.operation ? ` ${line.operation}` : "";
+      return `${line.req.method ?? ""} ${line.req.path ?? ""} ${line.res.statusCode ?? ""} ${line.responseTime ?? ""} ms${operation}`;
+    },
+  });
 }

@@ -6,11 +6,21 @@ export const TRUST_PROXY_TRUE_WARNING =
   "and the IPs in sessions and the audit trail can be forged. Set TRUST_PROXY to the number of proxies in front of " +
   "this server (e.g. 1) or to their addresses/CIDRs (e.g. 10.0.0.0/8)";
 
+export const NODE_ENV_UNSET_WARNING =
+  "NODE_ENV is not set, so this server runs in development mode: explorer and introspection on, generated keys and " +
+  "secrets on disk, error details in answers. A deployment sets NODE_ENV=production (this notice goes away with NODE_ENV=development)";
+
+export const EMBEDDED_IN_PRODUCTION_WARNING =
+  "Production on the embedded database (DATABASE_URL=pglite:…): one process only, no replicas, no managed backups, and every " +
+  "query runs on the event loop. Use PostgreSQL: DATABASE_URL=postgresql://user:password@host:5432/db";
+
 /**
  * Settings that are valid but unsafe, said once at start where the operator looks. Config only
  * validates; deciding what deserves a warning and logging it belongs to the composition root.
  */
 export function warnAboutRiskySettings(config: Readonly<Config>, logger: Logger): void {
+  if (!config.nodeEnvSet) logger.warn({}, NODE_ENV_UNSET_WARNING);
+  if (config.nodeEnv === "production" && config.databaseUrl.trim().startsWith("pglite:")) logger.warn({}, EMBEDDED_IN_PRODUCTION_WARNING);
   if (config.trustProxy === true) logger.warn({ trustProxy: true }, TRUST_PROXY_TRUE_WARNING);
   warnAboutSigning(config, logger);
   warnAboutMail(config, logger);

@@ -1,14 +1,24 @@
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
-import { IMPLICIT_HS256_NOTICE, MAIL_NOT_CONFIGURED_WARNING, warnAboutRiskySettings } from "../src/startup-warnings";
+import {
+  EMBEDDED_IN_PRODUCTION_WARNING,
+  IMPLICIT_HS256_NOTICE,
+  MAIL_NOT_CONFIGURED_WARNING,
+  NODE_ENV_UNSET_WARNING,
+  warnAboutRiskySettings,
+} from "../src/startup-warnings";
 import { logSink } from "./support/capture";
 
 const SECRET = "s".repeat(40);
 const KEK = Buffer.alloc(32, 8).toString("base64");
 
+const POSTGRES = "postgresql://auth@db.internal:5432/auth";
+
+/** What start-up says for `env`: development (explicitly) unless it names NODE_ENV; production on PostgreSQL. */
 function messages(env: Record<string, string>): Array<{ level: number; msg: string }> {
   const lines: string[] = [];
-  warnAboutRiskySettings(loadConfig(env), createLogger("info", logSink(lines)));
+  const defaults = env.NODE_ENV === "production" ? { DATABASE_URL: POSTGRES } : { NODE_ENV: "development" };
+  warnAboutRiskySettings(loadConfig({ ...defaults, ...env }), createLogger("info", logSink(lines)));
   return lines.map((line) => JSON.parse(line) as { level: number; msg: string });
 }
 
@@ -45,5 +55,26 @@ describe("startup notices about signing", () => {
       MAIL_NOT_CONFIGURED_WARNING,
       expect.stringMatching(/^REQUIRE_EMAIL_VERIFICATION=true without SMTP_URL/),
     ]);
+  });
+});
+
+describe("start-up notices about the environment", () => {
+  const mailed = { SMTP_URL: "smtp://mail.example.com:587", MAIL_FROM: "no-reply@example.com", APP_URL: "https://app.example.com" };
+  const quietProduction = { NODE_ENV: "production", KEY_ENCRYPTION_KEY: KEK, PUBLIC_URL: "https://auth.example.com", ...mailed };
+
+  it("an unset NODE_ENV is named once: the server runs in development mode, which a deployment must not do by accident", () => {
+    const lines: string[] = [];
+    warnAboutRiskySettings(loadConfig({ KEY_ENCRYPTION_KEY: KEK }), createLogger("info", logSink(lines)));
+    const said = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(said).toEqual([expect.objectContaining({ level: 40, msg: NODE_ENV_UNSET_WARNING })]);
+    expect(NODE_ENV_UNSET_WARNING).toMatch(/NODE_ENV=production/);
+    expect(messages({ KEY_ENCRYPTION_KEY: KEK, NODE_ENV: "development" })).toEqual([]);
+  });
+
+  it("production on the embedded database is warned about, with the PostgreSQL setting that replaces it", () => {
+    expect(messages({ ...quietProduction, DATABASE_URL: "pglite:./.data/pglite" })).toEqual([expect.objectContaining({ level: 40, msg: EMBEDDED_IN_PRODUCTION_WARNING })]);
+    expect(EMBEDDED_IN_PRODUCTION_WARNING).toMatch(/DATABASE_URL=postgresql:/);
+    expect(messages(quietProduction)).toEqual([]);
+    expect(messages({ KEY_ENCRYPTION_KEY: KEK, DATABASE_URL: "pglite:memory" })).toEqual([]);
   });
 });

@@ -17,11 +17,15 @@ import { type Env, readBool, readDuration, readEnum, readInt, readOptional, read
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** `auto`: human-readable lines in a development terminal, JSON everywhere else (see logger.ts). */
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
 export const DEFAULT_DATABASE_URL = "pglite:./.data/pglite";
 const DAY = 86400;
 
 export interface Config {
   nodeEnv: (typeof NODE_ENVS)[number];
+  /** Whether NODE_ENV was set at all: unset means development, which a deployment should not run by accident. */
+  nodeEnvSet: boolean;
   port: number;
   host: string;
   databaseUrl: string;
@@ -54,6 +58,7 @@ export interface Config {
   /** Breached-password corpus consulted where passwords are chosen; null when off. */
   breachCheck: BreachCheckConfig | null;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: (typeof LOG_FORMATS)[number];
   introspection: boolean;
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
   corsOrigins: readonly string[];
@@ -89,6 +94,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionMaxAgeSeconds = readDuration(env, "SESSION_MAX_AGE", "90d", 60, 3650 * DAY);
   const config: Config = {
     nodeEnv,
+    nodeEnvSet: (env.NODE_ENV ?? "").trim() !== "",
     port: readInt(env, "PORT", 4000, 0, 65535),
     host: readString(env, "HOST", production ? "0.0.0.0" : "127.0.0.1"),
     databaseUrl,
@@ -116,6 +122,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     bootstrapAdmin: readBootstrapAdmin(env),
     breachCheck: readBreachCheck(env),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
+    logFormat: readEnum(env, "LOG_FORMAT", LOG_FORMATS, "auto"),
     introspection: readBool(env, "INTROSPECTION", !production),
     corsOrigins: readOrigins(env, nodeEnv === "development"),
     corsAllowedHeaders: readHeaderNames(env, "CORS_ALLOWED_HEADERS"),

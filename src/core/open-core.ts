@@ -6,7 +6,7 @@ import { createStores, type Database, openDatabase } from "../db";
 import { openSecurityEvents } from "../events";
 import type { Services } from "../graphql";
 import { createRateLimiter } from "../limits";
-import { createLogger } from "../logger";
+import { createLogger, resolveLogFormat } from "../logger";
 import { createMailDelivery, MailDispatcher } from "../mail";
 import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
@@ -42,7 +42,7 @@ export interface Core {
  * every module's services. The only place, with the transports' own factories, that constructs clients.
  */
 export async function openCore(config: Readonly<Config>, modules: readonly Module[], overrides: CoreOverrides = {}): Promise<Core> {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, config.nodeEnv, process.stdout.isTTY === true));
   const clock = overrides.clock ?? systemClock;
   const db = await openDatabase(config.databaseUrl);
   // After the database is ours: a second process refused for a locked directory says only that.

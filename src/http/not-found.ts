@@ -5,7 +5,7 @@ import { pathOnly } from "../logger";
 export function notFoundWithoutQuery(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = pathOnly(request.url) ?? "";
-    request.log.info({ method: request.method, path }, "route not found");
+    request.log.debug({ method: request.method, path }, "route not found");
     void reply.code(404).send({ error: "Not Found", message: `Route ${request.method}:${path} not found`, statusCode: 404 });
   });
 }

@@ -18,6 +18,7 @@ import { forbidCaching } from "./no-store";
 import { notFoundWithoutQuery } from "./not-found";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
+import { OneLinePerRequest } from "./request-log";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
 export interface HttpServerOptions {
@@ -73,6 +74,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestIdFor,
+    // One line per request instead of two (request-log.ts).
+    logController: new OneLinePerRequest(),
     ...timeoutOptions(options.timeouts),
   });
   echoRequestId(app);

@@ -83,3 +83,29 @@ describe("query strings stay out of the log", () => {
     expect(output).toContain("route not found");
   });
 });
+
+describe("one line per request", () => {
+  it("at info, each request is one line with method, path, status, time and operation name; the incoming line is debug only", async () => {
+    const lines: string[] = [];
+    const server = await startServer({ logger: createLogger("info", logSink(lines)) });
+    try {
+      const post = (body: object) =>
+        fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.arrayBuffer());
+      await post({ query: "query Hello { __typename }", operationName: "Hello" });
+      // A name that could forge a log column is left out, not echoed (Apollo answers 400: no such operation).
+      await post({ query: "{ __typename }", operationName: "Evil\n{\"level\":60}" });
+      await (await fetch(`${server.url}/missing?token=abc`)).arrayBuffer();
+    } finally {
+      await server.close();
+    }
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
+    const requests = entries.filter((entry) => entry.req !== undefined || entry.res !== undefined);
+    expect(requests.map((entry) => [entry.msg, entry.req?.method, entry.req?.path, entry.res?.statusCode, entry.operation])).toEqual([
+      ["request completed", "POST", "/graphql", 200, "Hello"],
+      ["request completed", "POST", "/graphql", 400, undefined],
+      ["request completed", "GET", "/missing", 404, undefined],
+    ]);
+    for (const entry of requests) expect(typeof entry.responseTime).toBe("number");
+    expect(entries.some((entry) => entry.msg === "incoming request" || entry.msg === "route not found")).toBe(false);
+  });
+});

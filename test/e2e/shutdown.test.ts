@@ -66,8 +66,8 @@ describe("graceful shutdown on SIGTERM", () => {
       ...(nodeEnv === "production" ? {} : { MAIL_OUTBOX_DIR: join(tmpdir(), `shutdown-outbox-${process.pid}`) }),
       HOST: "127.0.0.1",
       PORT: String(port),
-      // "incoming request" lines tell exactly when every login has reached the server.
-      LOG_LEVEL: "info",
+      // "incoming request" lines (debug) tell exactly when every login has reached the server.
+      LOG_LEVEL: "debug",
       // ~5x the default argon2 work, so ten logins keep two cores busy for about a second.
       ARGON2_TIME_COST: "10",
       // Each login in flight holds one reserved failure of the (email, IP) budget until it succeeds.
