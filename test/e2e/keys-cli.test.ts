@@ -10,7 +10,7 @@ import { describeWithPostgres } from "../support/services";
 const ROOT = findProjectRoot(__dirname);
 const KEK = Buffer.alloc(32, 4).toString("base64");
 
-/** `npm run cli -- <args>` is `npm run build && node dist/src/cli.js <args>`. */
+/** `npm run cli -- <args>` is "build if stale, then `node dist/src/cli.js <args>`". */
 const cli = (args: string[], env: Record<string, string>) => runBuiltCli(args, { JWT_ALGORITHM: "ES256", KEY_ENCRYPTION_KEY: KEK, ...env });
 
 describe("auth-server keys (embedded database)", () => {
@@ -22,7 +22,7 @@ describe("auth-server keys (embedded database)", () => {
 
   it("is the package's cli script and its bin", () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
-    expect(pkg.scripts.cli).toBe("npm run build --silent && node dist/src/cli.js");
+    expect(pkg.scripts.cli).toBe("node src/build/build-if-stale.mjs --quiet && node dist/src/cli.js");
     expect(pkg.bin).toEqual({ "auth-server": "dist/src/cli.js" });
   });
 
