@@ -18,6 +18,9 @@ import { type Env, readBool, readDuration, readEnum, readInt, readOptional, read
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export const DEFAULT_DATABASE_URL = "pglite:./.data/pglite";
+/** JWT_ISSUER without PUBLIC_URL, and JWT_AUDIENCE. */
+export const DEFAULT_JWT_ISSUER = "graphql-auth-server";
+export const DEFAULT_JWT_AUDIENCE = "graphql-auth-server";
 const DAY = 86400;
 
 export interface Config {
@@ -96,8 +99,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwt: {
       signing: readSigning(env, production, generatedSecretsDir(databaseUrl)),
       // With PUBLIC_URL the issuer is that URL, as OpenID discovery expects; set JWT_ISSUER to keep an older value.
-      issuer: readString(env, "JWT_ISSUER", publicUrl ?? "graphql-auth-server"),
-      audience: readString(env, "JWT_AUDIENCE", "graphql-auth-server"),
+      issuer: readString(env, "JWT_ISSUER", publicUrl ?? DEFAULT_JWT_ISSUER),
+      audience: readString(env, "JWT_AUDIENCE", DEFAULT_JWT_AUDIENCE),
       jwksMaxAgeSeconds: readDuration(env, "JWKS_MAX_AGE", "600", 1, DAY),
     },
     publicUrl,
@@ -180,7 +183,7 @@ function readRedisUrl(env: Env): string | null {
   return url;
 }
 
-const MIN_PEPPER_BYTES = 16;
+export const MIN_PEPPER_BYTES = 16;
 
 function readPepper(env: Env): Buffer | null {
   const value = readOptional(env, "PASSWORD_PEPPER");
