@@ -8,3 +8,4 @@ export { parseDurationSeconds } from "./duration";
 export { MIN_SECRET_BYTES } from "./jwt-secret";
 export { ENV_CATALOG, ENV_GROUPS } from "./catalog";
 export type { EnvGroup, EnvVariable } from "./catalog";
+export { renderEnvExample } from "./env-example";
