@@ -20,6 +20,9 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 /** `auto`: human-readable lines in a development terminal, JSON everywhere else (see logger.ts). */
 export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
 export const DEFAULT_DATABASE_URL = "pglite:./.data/pglite";
+/** JWT_ISSUER without PUBLIC_URL, and JWT_AUDIENCE. */
+export const DEFAULT_JWT_ISSUER = "graphql-auth-server";
+export const DEFAULT_JWT_AUDIENCE = "graphql-auth-server";
 const DAY = 86400;
 
 export interface Config {
@@ -102,8 +105,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwt: {
       signing: readSigning(env, production, generatedSecretsDir(databaseUrl)),
       // With PUBLIC_URL the issuer is that URL, as OpenID discovery expects; set JWT_ISSUER to keep an older value.
-      issuer: readString(env, "JWT_ISSUER", publicUrl ?? "graphql-auth-server"),
-      audience: readString(env, "JWT_AUDIENCE", "graphql-auth-server"),
+      issuer: readString(env, "JWT_ISSUER", publicUrl ?? DEFAULT_JWT_ISSUER),
+      audience: readString(env, "JWT_AUDIENCE", DEFAULT_JWT_AUDIENCE),
       jwksMaxAgeSeconds: readDuration(env, "JWKS_MAX_AGE", "600", 1, DAY),
     },
     publicUrl,
@@ -187,7 +190,7 @@ function readRedisUrl(env: Env): string | null {
   return url;
 }
 
-const MIN_PEPPER_BYTES = 16;
+export const MIN_PEPPER_BYTES = 16;
 
 function readPepper(env: Env): Buffer | null {
   const value = readOptional(env, "PASSWORD_PEPPER");

@@ -6,3 +6,6 @@ export { ConfigError } from "./config-error";
 export type { MailConfig, MailTransportConfig } from "./mail";
 export { parseDurationSeconds } from "./duration";
 export { MIN_SECRET_BYTES } from "./jwt-secret";
+export { ENV_CATALOG, ENV_GROUPS } from "./catalog";
+export type { EnvGroup, EnvVariable } from "./catalog";
+export { renderEnvExample } from "./env-example";

@@ -6,7 +6,7 @@ export interface ServiceCredential {
   secret: Buffer;
 }
 
-const MIN_SECRET_BYTES = 32;
+export const MIN_SERVICE_SECRET_BYTES = 32;
 const FIX = "use SERVICE_CREDENTIALS=billing:$(openssl rand -base64 32),reports:…";
 
 /**
@@ -22,8 +22,8 @@ export function readServiceCredentials(env: Env): ServiceCredential[] {
     const id = entry.slice(0, colon).trim();
     const secret = Buffer.from(entry.slice(colon + 1).trim(), "utf8");
     if (colon < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ConfigError("SERVICE_CREDENTIALS", `expected id:secret pairs; ${FIX}`);
-    if (secret.length < MIN_SECRET_BYTES) {
-      throw new ConfigError("SERVICE_CREDENTIALS", `the secret of "${id}" is too short (${secret.length} bytes, at least ${MIN_SECRET_BYTES}); ${FIX}`);
+    if (secret.length < MIN_SERVICE_SECRET_BYTES) {
+      throw new ConfigError("SERVICE_CREDENTIALS", `the secret of "${id}" is too short (${secret.length} bytes, at least ${MIN_SERVICE_SECRET_BYTES}); ${FIX}`);
     }
     if (seen.has(id)) throw new ConfigError("SERVICE_CREDENTIALS", `"${id}" appears twice`);
     seen.add(id);
