@@ -1,7 +1,7 @@
 import { RATE_BUCKETS, type RateBucket } from "../auth/ports";
 import { SIGNUP_MODES } from "../auth/mailed-tokens";
 import { BREACH_CHECKS, DEFAULT_HIBP_API_URL } from "./breach-check";
-import { DEFAULT_DATABASE_URL, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, LOG_LEVELS, MIN_PEPPER_BYTES, NODE_ENVS } from "./config";
+import { DEFAULT_DATABASE_URL, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, LOG_FORMATS, LOG_LEVELS, MIN_PEPPER_BYTES, NODE_ENVS } from "./config";
 import { APOLLO_STUDIO_ORIGIN } from "./cors";
 import { MIN_SECRET_BYTES } from "./jwt-secret";
 import { KEY_ENCRYPTION_KEY_BYTES } from "./key-encryption-key";
@@ -69,7 +69,7 @@ function rateLimits(): Entry[] {
 
 const SECTIONS: Readonly<Record<EnvGroup, readonly Entry[]>> = {
   Server: [
-    is("NODE_ENV", "development", `${NODE_ENVS.join(", ")}. Production: secrets required, no Sandbox or introspection by default, no error details.`),
+    when("NODE_ENV", "development (with a start-up warning while unset)", `${NODE_ENVS.join(", ")}. Production: secrets required, no Sandbox or introspection by default, no error details.`),
     is("PORT", 4000, "HTTP port."),
     when("HOST", "127.0.0.1 (0.0.0.0 in production)", "Listen address."),
     when("PUBLIC_URL", "— (the listening address)", "Where other services reach this server (https://auth.example.com): discovery URLs and the default JWT_ISSUER. On an existing deployment, set JWT_ISSUER to its current value with it."),
@@ -143,6 +143,7 @@ const SECTIONS: Readonly<Record<EnvGroup, readonly Entry[]>> = {
   ],
   Operations: [
     when("LOG_LEVEL", "info (silent when NODE_ENV=test)", `${LOG_LEVELS.join(", ")}. JSON logs (pino); passwords, tokens and cookies are redacted.`),
+    is("LOG_FORMAT", "auto", `${LOG_FORMATS.join(", ")}. auto: pretty one-line-per-request logs for a development server in a terminal, JSON otherwise.`),
     is("AUDIT_RETENTION", "90d", "Audit events older than this are deleted; 0 keeps them forever."),
     is("SESSION_RETENTION", "30d", "Sessions and refresh tokens that ended longer ago than this are deleted; 0 keeps them."),
     is("RETENTION_INTERVAL", "1h", "How often the retention job runs. 60s to 1d."),
