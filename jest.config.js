@@ -1,7 +1,8 @@
 /**
  * Suites run in three groups, so `npm test` (the README's test command) stays near 10 minutes:
  * - default: everything below test/ except the two groups that follow;
- * - `npm run test:slow` (TEST_SUITES=slow): long attack suites (fuzzing, brute force, floods);
+ * - `npm run test:slow` (TEST_SUITES=slow): long attack suites (fuzzing, brute force, floods,
+ *   concurrent credential races, websocket attacks);
  * - `npm run test:browser` (TEST_SUITES=browser): test/browser/, in Debian's headless Chromium.
  * CI (.ci/run) runs all three.
  */
@@ -10,6 +11,10 @@ const SLOW_SUITES = [
   "<rootDir>/test/e2e/brute-force.test.ts",
   "<rootDir>/test/e2e/account-attacks.pglite.test.ts",
   "<rootDir>/test/e2e/account-attacks.postgres.test.ts",
+  "<rootDir>/test/e2e/credential-races.pglite.test.ts",
+  "<rootDir>/test/e2e/credential-races.postgres.test.ts",
+  "<rootDir>/test/e2e/websocket-attacks.pglite.test.ts",
+  "<rootDir>/test/e2e/websocket-attacks.postgres.test.ts",
 ];
 const BROWSER_SUITES = ["<rootDir>/test/browser/**/*.test.ts"];
 const group = process.env.TEST_SUITES ?? "default";
