@@ -1,0 +1,7 @@
+/** Prometheus metrics: one registry per server, fed through decorators over the core's ports. */
+export { createServerMetrics } from "./server-metrics";
+export type { ServerMetrics } from "./server-metrics";
+export type { AuthOutcomes } from "./auth-outcomes";
+export type { LiveSources, PoolStats } from "./live-gauges";
+export { meteredAuditLog } from "./metered-audit-log";
+export { meteredRateLimiter } from "./metered-rate-limiter";
