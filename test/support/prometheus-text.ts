@@ -37,10 +37,14 @@ function parseLabels(raw: string, line: string): Record<string, string> {
   return labels;
 }
 
+/**
+ * Values as Prometheus reads them (Go's strconv.ParseFloat): decimals, and NaN and ±Inf in any
+ * case (prom-client writes NaN as "Nan").
+ */
 function parseValue(raw: string, line: string): number {
-  if (raw === "NaN") return Number.NaN;
-  if (raw === "+Inf") return Number.POSITIVE_INFINITY;
-  if (raw === "-Inf") return Number.NEGATIVE_INFINITY;
+  if (/^nan$/i.test(raw)) return Number.NaN;
+  if (/^\+?inf(inity)?$/i.test(raw)) return Number.POSITIVE_INFINITY;
+  if (/^-inf(inity)?$/i.test(raw)) return Number.NEGATIVE_INFINITY;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) throw new Error(`not a sample value in ${JSON.stringify(line)}`);
   return Number(raw);
 }
