@@ -1,7 +1,6 @@
 import { networkInterfaces } from "node:os";
 import { createLogger } from "../../src/logger";
-import { MAX_OPERATION_NAMES } from "../../src/metrics/request-families";
-import { ACTIVE_SESSIONS_TTL_MS } from "../../src/metrics/live-gauges";
+import { ACTIVE_SESSIONS_TTL_MS, MAX_OPERATION_NAMES } from "../../src/metrics";
 import { logSink } from "../support/capture";
 import { parsePrometheusText, type Sample, samplesOf, valueOf } from "../support/prometheus-text";
 import { signup, startServer, type TestServer, withServer } from "../support/server";
@@ -145,6 +144,10 @@ describe("GET /metrics on loopback, without METRICS_TOKEN", () => {
     expect(refused.status).toBe(404);
     expect(JSON.parse(refused.text)).toEqual({ ...JSON.parse(missing.text), message: "Route GET:/metrics not found" });
     expect(refused.text).not.toContain("process_");
+    // Unknown paths share one label (a scanner cannot grow it with its URLs), and the refused scrape is one of them.
+    const samples = await scrape(server);
+    expect(valueOf(samples, "http_requests_total", { method: "GET", route: "unmatched", status_code: "404" })).toBe(2);
+    expect(samplesOf(samples, "http_requests_total").some((s) => s.labels.route?.includes("no-such-path"))).toBe(false);
   });
 });
 
