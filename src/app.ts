@@ -3,9 +3,10 @@ import type { Logger } from "pino";
 import type { Auth } from "./auth";
 import type { Config } from "./config";
 import { type Core, type CoreOverrides, type Module, openCore } from "./core";
-import { type Database, toServiceUnavailable } from "./db";
+import { countLiveSessions, type Database, toServiceUnavailable } from "./db";
 import { buildSchema } from "./graphql";
 import { createHttpServer } from "./http";
+import { createServerMetrics, type ServerMetrics } from "./metrics";
 import { MODULES } from "./modules";
 import { createWebSocketTransport } from "./websocket-transport";
 
@@ -30,9 +31,12 @@ export interface App {
 /** Composition root: the core, opened once, served over HTTP and websockets on one port. */
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const modules = overrides.modules ?? MODULES;
-  const core = await openCore(config, modules, overrides);
+  const metrics = createServerMetrics();
+  const core = await openCore(config, modules, { ...overrides, outcomes: metrics.auth });
   try {
     const schema = buildSchema(modules);
+    const websocket = createWebSocketTransport(core, schema, config);
+    watchLiveState(metrics, core, websocket);
     const http = await createHttpServer({
       schema,
       services: core.services,
@@ -45,7 +49,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       trustProxy: config.trustProxy,
       timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
-      websocket: createWebSocketTransport(core, schema, config),
+      websocket,
       discovery: {
         keys: core.auth.keys,
         issuer: config.jwt.issuer,
@@ -64,6 +68,13 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
             },
           }
         : {}),
+      metrics: {
+        graphql: metrics.graphql,
+        http: metrics.http,
+        contentType: metrics.contentType,
+        render: () => metrics.render(),
+        token: config.metricsToken,
+      },
     });
     core.startJobs();
     return {
@@ -83,4 +94,15 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
     await core.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The gauges read at scrape time: live sessions (cached), this instance's sockets, the pool. */
+function watchLiveState(metrics: ServerMetrics, core: Core, websocket: { readonly connections: number }): void {
+  metrics.watch({
+    countActiveSessions: () => countLiveSessions(core.db.prisma, core.clock.now()),
+    openSockets: () => websocket.connections,
+    pool: core.db.poolStats,
+    clock: core.clock,
+    onError: (error) => core.logger.warn({ err: error }, "metrics: live sessions could not be counted"),
+  });
 }

@@ -13,7 +13,11 @@ const SUBSCRIBE_PER_SECOND = 10;
 const MAX_OPERATIONS_PER_SOCKET = 50;
 
 /** The websocket transport over the same core and schema as HTTP, with the same limits and error mapping. */
-export function createWebSocketTransport(core: Core, schema: GraphQLSchema, config: Readonly<Config>): WebSocketTransport {
+export function createWebSocketTransport(
+  core: Core,
+  schema: GraphQLSchema,
+  config: Readonly<Config>,
+): WebSocketTransport & { readonly connections: number } {
   const development = config.nodeEnv === "development";
   const graphqlWs = createGraphqlWs({
     schema,
@@ -37,5 +41,12 @@ export function createWebSocketTransport(core: Core, schema: GraphQLSchema, conf
     }),
     networkKey: (ip) => clientNetworkKey(ip, config.rateLimitIpv6Prefix),
   });
-  return { handle: (socket, client) => graphqlWs.handle(socket, client), close: () => graphqlWs.close(), maxMessageBytes: MAX_BODY_BYTES };
+  return {
+    handle: (socket, client) => graphqlWs.handle(socket, client),
+    close: () => graphqlWs.close(),
+    maxMessageBytes: MAX_BODY_BYTES,
+    get connections() {
+      return graphqlWs.connections;
+    },
+  };
 }

@@ -144,6 +144,7 @@ const SECTIONS: Readonly<Record<EnvGroup, readonly Entry[]>> = {
   Operations: [
     when("LOG_LEVEL", "info (silent when NODE_ENV=test)", `${LOG_LEVELS.join(", ")}. JSON logs (pino); passwords, tokens and cookies are redacted.`),
     is("LOG_FORMAT", "auto", `${LOG_FORMATS.join(", ")}. auto: pretty one-line-per-request logs for a development server in a terminal, JSON otherwise.`),
+    when("METRICS_TOKEN", "— (GET /metrics from loopback only)", "Bearer token (at least 32 characters) that GET /metrics then requires from every client, loopback included. openssl rand -hex 32."),
     is("AUDIT_RETENTION", "90d", "Audit events older than this are deleted; 0 keeps them forever."),
     is("SESSION_RETENTION", "30d", "Sessions and refresh tokens that ended longer ago than this are deleted; 0 keeps them."),
     is("RETENTION_INTERVAL", "1h", "How often the retention job runs. 60s to 1d."),

@@ -7,6 +7,7 @@ import type { HttpTimeouts } from "../http";
 import type { RateLimitPolicy } from "../limits";
 import { readHttpTimeouts } from "./http-timeouts";
 import { type MailConfig, readMail } from "./mail";
+import { readMetricsToken } from "./metrics";
 import { readSigning, type SigningConfig } from "./signing";
 import { readPublicUrl } from "./public-url";
 import { readServiceCredentials, type ServiceCredential } from "./service-credentials";
@@ -85,6 +86,8 @@ export interface Config {
   mail: MailConfig;
   /** Signup mode, email verification and the lifetimes of mailed tokens. */
   accounts: AccountsConfig;
+  /** METRICS_TOKEN: required by GET /metrics from every client when set; null serves loopback peers only. */
+  metricsToken: Buffer | null;
 }
 
 /** The only reader of process.env. Validates everything up front and returns a frozen object. */
@@ -146,6 +149,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     mail: readMail(env, production, generatedSecretsDir(databaseUrl)),
     accounts: readAccounts(env),
+    metricsToken: readMetricsToken(env),
   };
   if (sessionMaxAgeSeconds < accessTokenTtlSeconds) {
     throw new ConfigError("SESSION_MAX_AGE", "must be at least ACCESS_TOKEN_TTL");

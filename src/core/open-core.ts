@@ -8,6 +8,7 @@ import type { Services } from "../graphql";
 import { createRateLimiter } from "../limits";
 import { createLogger, resolveLogFormat } from "../logger";
 import { createMailDelivery, MailDispatcher } from "../mail";
+import { type AuthOutcomes, meteredAuditLog, meteredRateLimiter } from "../metrics";
 import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { type CoreJobs, startCoreJobs } from "./core-jobs";
@@ -19,6 +20,11 @@ export interface CoreOverrides {
   /** Tests pin time through the same seam the services use. */
   clock?: Clock;
   logger?: Logger;
+  /**
+   * A server's outcome counters, fed by decorators over the audit and limiter ports (the auth core
+   * knows no metrics). Commands that open the core without serving (CLI, migrations) pass none.
+   */
+  outcomes?: AuthOutcomes;
 }
 
 /** Everything but the transports: what the HTTP and websocket servers, migrations and CLI share. */
@@ -70,11 +76,13 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
       ? new MailDispatcher({ queue: stores.mail, sender: delivery.sender, render: delivery.render, clock, logger })
       : null;
     dispatcher = mail;
+    const outcomes = overrides.outcomes;
     const auth = createAuth({
       ...stores,
+      audit: outcomes ? meteredAuditLog(stores.audit, outcomes) : stores.audit,
       ...authSettings(config, logger),
       signingKeys: signingKeySettings(config, keyStore),
-      limiter: limits.limiter,
+      limiter: outcomes ? meteredRateLimiter(limits.limiter, outcomes) : limits.limiter,
       events: events.bus,
       accounts: accountSettings(config),
       onMailQueued: () => mail?.kick(),

@@ -7,6 +7,14 @@ import type { SqlDriver } from "./sql-driver";
 /** A Prisma driver adapter: what `new PrismaClient({ adapter })` of any generated client accepts. */
 export type PrismaAdapterFactory = NonNullable<Prisma.PrismaClientOptions["adapter"]>;
 
+/** A connection pool's occupancy, in pg's Pool terms. */
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  max: number;
+}
+
 export interface Database {
   readonly kind: "postgres" | "pglite";
   readonly prisma: PrismaClient;
@@ -14,6 +22,8 @@ export interface Database {
   readonly adapter: PrismaAdapterFactory;
   /** Raw driver access for the migrator; application code goes through `prisma`. */
   readonly sql: SqlDriver;
+  /** PostgreSQL: the request pool's occupancy now. Null on PGlite: one in-process connection, no pool. */
+  readonly poolStats: (() => PoolStats) | null;
   /** Round-trips a trivial query through Prisma; rejects when the database is unreachable. */
   ping(): Promise<void>;
   /** Disconnects Prisma, then ends the pool / closes PGlite. Safe to call twice. */

@@ -42,6 +42,7 @@ async function start(pglite: PGlite, afterClose: () => Promise<void>): Promise<D
     prisma,
     adapter,
     sql: pgliteSqlDriver(pglite),
+    poolStats: null,
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {
       try {

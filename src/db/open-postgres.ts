@@ -37,9 +37,10 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
     options: "-c TimeZone=UTC",
   };
   const statementTimeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const max = opts.poolSize ?? DEFAULT_POOL_SIZE;
   const pool = new Pool({
     ...connection,
-    max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+    max,
     statement_timeout: statementTimeout,
     query_timeout: opts.queryTimeoutMs ?? Math.max(DEFAULT_QUERY_TIMEOUT_MS, statementTimeout + 1_000),
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
@@ -57,6 +58,7 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
     // Migrations may legitimately run long (index builds, waiting on another instance's advisory
     // lock), so the migrator gets a connection of its own without the request-path timeouts.
     sql: pgSqlDriver(connection),
+    poolStats: () => ({ totalCount: pool.totalCount, idleCount: pool.idleCount, waitingCount: pool.waitingCount, max }),
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {
       await prisma.$disconnect();

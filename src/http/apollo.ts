@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import type { GraphQLSchema } from "graphql";
 import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import { type GraphqlMetrics, graphqlMetrics } from "./graphql-metrics";
 import { requestIdInErrors } from "./request-id";
 import { subscriptionsOverWebsocketOnly } from "./subscriptions-over-websocket";
 
@@ -14,6 +15,8 @@ export interface ApolloOptions {
   development: boolean;
   logger: FastifyBaseLogger;
   translateError?: (error: unknown) => AuthError | null;
+  /** Per-request counters; absent, nothing is counted. */
+  metrics?: GraphqlMetrics;
 }
 
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
@@ -45,6 +48,7 @@ export function apolloConfig(options: ApolloOptions): ApolloServerOptions<GraphQ
       ...(options.translateError ? { translate: options.translateError } : {}),
     }),
     plugins: [
+      ...(options.metrics ? [graphqlMetrics(options.metrics)] : []),
       subscriptionsOverWebsocketOnly(),
       // The only enforcement of @auth/@public: decided for the whole operation before it executes.
       authorizationPlugin(),

@@ -14,11 +14,14 @@ import { registerCors } from "./cors";
 import { type DiscoveryOptions, registerDiscoveryRoutes } from "./discovery-routes";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { type IntrospectionOptions, registerIntrospectionRoute } from "./introspection-route";
+import type { GraphqlMetrics } from "./graphql-metrics";
+import { type MetricsEndpoint, registerMetricsRoute } from "./metrics-route";
 import { forbidCaching } from "./no-store";
 import { notFoundWithoutQuery } from "./not-found";
 import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
 import { OneLinePerRequest } from "./request-log";
+import { type HttpRequestMetrics, measureRequests } from "./request-metrics";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
 export interface HttpServerOptions {
@@ -42,6 +45,13 @@ export interface HttpServerOptions {
   discovery?: Omit<DiscoveryOptions, "baseUrl"> & { publicUrl: string | null };
   /** POST /introspect (token status); absent when no service may call it. */
   tokenStatus?: IntrospectionOptions;
+  /** GET /metrics and the request counters behind it; absent, neither exists. */
+  metrics?: HttpMetrics;
+}
+
+export interface HttpMetrics extends MetricsEndpoint {
+  graphql: GraphqlMetrics;
+  http: HttpRequestMetrics;
 }
 
 /** What the HTTP server needs of the websocket transport; it knows nothing else of it. */
@@ -79,6 +89,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     ...timeoutOptions(options.timeouts),
   });
   echoRequestId(app);
+  if (options.metrics) measureRequests(app, options.metrics.http);
   closeConnectionsWhileDraining(app);
   forbidCaching(app);
   app.setErrorHandler(httpErrorHandler);
@@ -88,6 +99,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerHealthRoutes(app, options.readiness);
   if (options.discovery) registerDiscoveryRoutes(app, { ...options.discovery, baseUrl: () => options.discovery?.publicUrl ?? listeningUrl(app) });
   if (options.tokenStatus) await registerIntrospectionRoute(app, options.tokenStatus);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
 
   const apollo = createApollo({
     schema: options.schema,
@@ -95,6 +107,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     development: options.development,
     logger: app.log,
     ...(options.translateError ? { translateError: options.translateError } : {}),
+    ...(options.metrics ? { metrics: options.metrics.graphql } : {}),
   });
   await apollo.start();
   app.addHook("onClose", async () => apollo.stop());

@@ -113,6 +113,9 @@ describe("loadConfig", () => {
     [{ JWT_SECRET: SECRET, TRUST_PROXY: "fd00::/129" }, "TRUST_PROXY", /"fd00::\/129"/],
     [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0" }, "TRUST_PROXY", /"10\.0\.0"/],
     [{ JWT_SECRET: SECRET, TRUST_PROXY: "10.0.0.0/255.0.255.0" }, "TRUST_PROXY", /255\.0\.255\.0/],
+    [{ JWT_SECRET: SECRET, METRICS_TOKEN: "m".repeat(31) }, "METRICS_TOKEN", /too short \(31 characters, at least 32\); use METRICS_TOKEN=\$\(openssl rand -hex 32\)/],
+    [{ JWT_SECRET: SECRET, METRICS_TOKEN: `${"m".repeat(32)} x` }, "METRICS_TOKEN", /may hold only/],
+    [{ JWT_SECRET: SECRET, METRICS_TOKEN: `${"m".repeat(32)}"` }, "METRICS_TOKEN", /may hold only/],
   ])("rejects %j naming %s", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -223,6 +226,14 @@ describe("loadConfig", () => {
     for (const list of ["10.0.0.0/8,fd00::/8", "10.1.2.3, 10.1.2.4", "loopback,linklocal,uniquelocal", "::ffff:10.0.0.1/120", "10.0.0.0/255.0.0.0"]) {
       expect(trust(list)).toBe(list);
     }
+  });
+
+  it("METRICS_TOKEN: none by default; a bearer token of at least 32 characters, never repeated in an error", () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).metricsToken).toBeNull();
+    const token = "Abc-._~+/".repeat(4) + "==";
+    expect(loadConfig({ JWT_SECRET: SECRET, METRICS_TOKEN: token }).metricsToken?.toString("utf8")).toBe(token);
+    const secretish = "s3cr3t-".repeat(4);
+    expect(configError({ JWT_SECRET: SECRET, METRICS_TOKEN: `${secretish} ` + "x" }).message).not.toContain("s3cr3t");
   });
 
   it("production defaults: introspection off, listen on all interfaces", () => {

@@ -1,0 +1,50 @@
+import { performance } from "node:perf_hooks";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLFormattedError } from "graphql";
+import type { GraphQLContext } from "../graphql";
+import { rootFieldsOf } from "./root-fields";
+
+/** What the HTTP transport reports per GraphQL request; the metrics layer bounds the labels. */
+export interface GraphqlMetrics {
+  /**
+   * The operation's name (client-chosen; null when anonymous), the first error's code (null
+   * without errors) and the seconds from Apollo's request start to its response.
+   */
+  request(operationName: string | null, errorCode: string | null, seconds: number): void;
+  /** One root field of a validated operation, e.g. "Mutation.login", and the code of its error (null without one). */
+  rootField(coordinate: string, errorCode: string | null): void;
+}
+
+/**
+ * Counts every request Apollo's pipeline handles, after the error formatter has run, so codes are
+ * the ones clients see. Requests refused before the pipeline (CSRF, a malformed body, 413) are
+ * only in the HTTP request counters.
+ */
+export function graphqlMetrics(metrics: GraphqlMetrics): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, request, operationName, operation, document, schema }) {
+          const body = response.body;
+          const errors = body.kind === "single" ? body.singleResult.errors : body.initialResult.errors;
+          const first = errors?.[0];
+          metrics.request(operationName ?? request.operationName ?? null, first ? codeOf(first) : null, (performance.now() - started) / 1000);
+          if (!operation || !document) return;
+          for (const field of rootFieldsOf(schema, operation, document)) metrics.rootField(field.coordinate, codeFor(field.key, errors));
+        },
+      };
+    },
+  };
+}
+
+/** A field's error: one under its response key, or one without a path (the whole operation was refused). */
+function codeFor(key: string, errors: readonly GraphQLFormattedError[] | undefined): string | null {
+  const error = errors?.find((e) => !e.path?.length || e.path[0] === key);
+  return error ? codeOf(error) : null;
+}
+
+function codeOf(error: GraphQLFormattedError): string {
+  const code = error.extensions?.code;
+  return typeof code === "string" ? code : "";
+}
