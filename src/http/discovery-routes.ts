@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { JwksDocument } from "../auth";
+import { etagMatches } from "./etag";
 import { CACHEABLE } from "./no-store";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
@@ -50,13 +51,4 @@ export function registerDiscoveryRoutes(app: FastifyInstance, options: Discovery
 function algorithmsOf(keys: DiscoveryOptions["keys"]): string[] {
   const published = keys.jwks().algorithms;
   return published.includes(keys.algorithm) ? [keys.algorithm, ...published.filter((alg) => alg !== keys.algorithm)] : published;
-}
-
-/** RFC 9110 §13.1.2: a list of entity tags, weak ones compared weakly, or `*`. */
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((candidate) => {
-    const tag = candidate.trim().replace(/^W\//, "");
-    return tag === "*" || tag === etag;
-  });
 }
