@@ -4,3 +4,4 @@ export { METRICS_PATH } from "./metrics-route";
 export type { Readiness } from "./health-routes";
 export type { HttpTimeouts } from "./timeouts";
 export { INTROSPECTION_PATH, JWKS_PATH, OPENID_CONFIGURATION_PATH } from "./discovery-routes";
+export { GRAPHIQL_PATH } from "./graphiql-route";

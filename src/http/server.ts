@@ -12,6 +12,7 @@ import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
 import { type DiscoveryOptions, registerDiscoveryRoutes } from "./discovery-routes";
+import { registerGraphiQLRoute } from "./graphiql-route";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { type IntrospectionOptions, registerIntrospectionRoute } from "./introspection-route";
 import type { GraphqlMetrics } from "./graphql-metrics";
@@ -29,6 +30,7 @@ export interface HttpServerOptions {
   services: Services;
   readiness: Readiness;
   logger: FastifyBaseLogger;
+  /** Introspection, Apollo's landing page on GET /graphql, and GraphiQL on /graphiql. */
   introspection: boolean;
   development: boolean;
   /** Origins allowed to call with credentials (cookies) from a browser; empty = same-origin only. */
@@ -136,6 +138,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     ...(websocket ? { wsHandler: (socket: WebSocket, request: FastifyRequest) => websocket.handle(socket, clientInfo(request)) } : {}),
   });
   app.route({ method: ["POST", "OPTIONS"], url: GRAPHQL_PATH, handler: graphql });
+  // The offline explorer goes with the landing page and introspection: without them, a 404 like any unknown path.
+  if (options.introspection) registerGraphiQLRoute(app, { endpoint: GRAPHQL_PATH });
   return app;
 }
 
