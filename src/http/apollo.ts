@@ -1,11 +1,12 @@
 import { ApolloServer, type ApolloServerOptions } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import type { GraphQLSchema } from "graphql";
 import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import { GRAPHIQL_PATH } from "./graphiql-route";
 import { type GraphqlMetrics, graphqlMetrics } from "./graphql-metrics";
+import { sandboxLandingPage } from "./landing-page";
 import { requestIdInErrors } from "./request-id";
 import { subscriptionsOverWebsocketOnly } from "./subscriptions-over-websocket";
 
@@ -56,9 +57,7 @@ export function apolloConfig(options: ApolloOptions): ApolloServerOptions<GraphQ
       ...limits.plugins,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.
       ApolloServerPluginCacheControlDisabled(),
-      options.introspection
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      options.introspection ? sandboxLandingPage(GRAPHIQL_PATH) : ApolloServerPluginLandingPageDisabled(),
     ],
   };
 }

@@ -81,6 +81,12 @@ describe("GET /graphiql outside production", () => {
     expect(gunzipSync(gzipped.body).equals(identity.body)).toBe(true);
     expect(gzipped.headers.etag).toBe(identity.headers.etag);
   });
+
+  it("is linked from the landing page on GET /graphql, for whoever cannot load Apollo Sandbox", async () => {
+    const res = await get(s().url, "/graphql", { accept: "text/html" });
+    expect(res.status).toBe(200);
+    expect(res.body.toString("utf8")).toContain('Offline? Use <a href="/graphiql">GraphiQL at /graphiql</a>');
+  });
 });
 
 describe("GET /graphiql in production", () => {
