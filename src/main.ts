@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { type Config, loadConfig } from "./config";
+import { GRAPHIQL_PATH, GRAPHQL_PATH } from "./http";
 import { explainStartupFailure } from "./startup-failure";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -10,7 +11,8 @@ async function main(): Promise<void> {
   config = loadConfig();
   const app = await createApp(config);
   const url = await app.listen();
-  app.logger.info({ url: `${url}/graphql`, database: app.db.kind }, "auth server ready");
+  const explorer = config.introspection ? { graphiql: `${url}${GRAPHIQL_PATH}` } : {};
+  app.logger.info({ url: `${url}${GRAPHQL_PATH}`, ...explorer, database: app.db.kind }, "auth server ready");
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -86,6 +86,16 @@ describe("graceful shutdown on SIGTERM", () => {
     for (const pending of started.values()) await pending.then(({ server }) => server.stop(), () => undefined);
   });
 
+  it.each<[(typeof MODES)[number], boolean]>([
+    ["test", true],
+    ["production", false],
+  ])("NODE_ENV=%s: the ready line names the endpoint, and GraphiQL's URL only where it is served (%s)", async (mode, served) => {
+    const { server, port } = await (started.get(mode) ?? Promise.reject(new Error(`no ${mode} server`)));
+    const ready = server.logs().find((line) => line.msg === "auth server ready");
+    expect(ready?.url).toBe(`http://127.0.0.1:${port}/graphql`);
+    expect(ready?.graphiql).toBe(served ? `http://127.0.0.1:${port}/graphiql` : undefined);
+  });
+
   it.each(MODES)("NODE_ENV=%s: in-flight logins finish, new connections are refused, exit code 0", async (mode) => {
     const { server, port } = await (started.get(mode) ?? Promise.reject(new Error(`no ${mode} server`)));
     const email = "shutdown@example.com";
