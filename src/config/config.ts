@@ -63,6 +63,7 @@ export interface Config {
   breachCheck: BreachCheckConfig | null;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: (typeof LOG_FORMATS)[number];
+  /** INTROSPECTION: schema introspection, Apollo's landing page on GET /graphql and GraphiQL on /graphiql. */
   introspection: boolean;
   /** Browser origins allowed credentialed cross-origin calls (cookie transport). */
   corsOrigins: readonly string[];

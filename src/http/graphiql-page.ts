@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { GraphiQLAssets } from "./graphiql-assets";
 import { scriptHashSource, scriptJson } from "./inline-script";
-import { SIGN_IN_GLOBAL, SIGN_IN_MARKUP, SIGN_IN_STYLE, signInScript } from "./graphiql-sign-in";
+import { SIGN_IN_GLOBAL, SIGN_IN_STYLE, signInMarkup, signInScript } from "./graphiql-sign-in";
 
 export interface GraphiQLPage {
   html: Buffer;
@@ -111,7 +111,7 @@ export async function buildGraphiQLPage(assets: GraphiQLAssets, options: GraphiQ
 </head>
 <body id="body" class="no-focus-outline">
 <noscript>GraphiQL needs JavaScript.</noscript>
-${SIGN_IN_MARKUP}
+${signInMarkup(options.endpoint)}
 <div id="root"></div>
 ${scripts.map((script) => `<script>${script}</script>`).join("\n")}
 </body>

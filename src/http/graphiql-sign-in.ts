@@ -3,7 +3,7 @@
  * into GraphiQL's headers editor, where every request of the page (and the websocket's connection
  * payload, see `connectionParams`) reads it. Sign-out ends the session on the server and removes
  * the header. The refresh token stays in this script's memory: GraphiQL persists its headers in
- * localStorage, which is fine for a 15-minute access token and not for a refresh token.
+ * localStorage, which is fine for a short-lived access token and not for a refresh token.
  *
  * Plain browser JavaScript in a string: it is inlined into the page and allowed by its hash in the
  * page's Content-Security-Policy. The headers editor is reached through Monaco's documented global
@@ -14,7 +14,9 @@ import { scriptJson } from "./inline-script";
 
 export const SIGN_IN_GLOBAL = "graphiqlSignIn";
 
-export const SIGN_IN_MARKUP = `
+/** The bar; `endpoint` (a path of ours, not user input) also serves Apollo Sandbox to browsers. */
+export function signInMarkup(endpoint: string): string {
+  return `
 <form id="sign-in" class="sign-in" autocomplete="on">
   <strong>Sign in</strong>
   <input name="email" type="email" placeholder="email" autocomplete="username" required />
@@ -22,8 +24,9 @@ export const SIGN_IN_MARKUP = `
   <button type="submit">Sign in</button>
   <button type="button" id="sign-out">Sign out</button>
   <output id="sign-in-status" aria-live="polite">The access token goes into the Headers tab; subscriptions send it as the websocket's connection payload.</output>
-  <a href="/graphql">Apollo Sandbox (needs a network)</a>
+  <a href="${endpoint}">Apollo Sandbox (needs a network)</a>
 </form>`;
+}
 
 export const SIGN_IN_STYLE = `
 body { display: flex; flex-direction: column; height: 100vh; }
