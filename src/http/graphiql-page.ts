@@ -49,6 +49,9 @@ function yogaOptions(options: GraphiQLPageOptions): Record<string, unknown> {
     // graphql-transport-ws on the endpoint's own URL (http → ws), not SSE.
     subscriptionsProtocol: "WS",
     credentials: "same-origin",
+    // `query` is what Yoga opens with (unless the URL has ?query=); before Yoga 5.24 it ignores
+    // defaultQuery and opens its own welcome text. defaultQuery is GraphiQL's, for new tabs.
+    query: DEFAULT_QUERY,
     defaultQuery: DEFAULT_QUERY,
     // The Headers tab open from the start: that is where sign-in puts the token.
     defaultEditorToolsVisibility: "headers",
