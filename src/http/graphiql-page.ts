@@ -19,17 +19,20 @@ export interface GraphiQLPageOptions {
   endpoint: string;
 }
 
-const DEFAULT_QUERY = `# GraphiQL, bundled with this server: it needs no network.
+const DEFAULT_QUERY = `# GraphiQL, bundled with this server: no
+# network needed.
 #
-# 1. Sign in with the bar above: the access token goes
-#    into the Headers tab below.
+# 1. Sign in with the bar above: the access
+#    token goes into the Headers tab below.
 # 2. Run with Ctrl-Enter or the ▶ button.
 #
-# Subscriptions run over the websocket on the same path;
-# the Authorization header becomes its connection
-# payload {"authorization": "Bearer …"}. In a new tab:
+# Subscriptions use the websocket on the same
+# path, with the Authorization header as the
+# connection payload. In a new tab, try:
 #
-#   subscription { sessionEvents { type current at } }
+#   subscription {
+#     sessionEvents { type current at }
+#   }
 
 query Me {
   me {
