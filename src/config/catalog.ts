@@ -73,7 +73,7 @@ const SECTIONS: Readonly<Record<EnvGroup, readonly Entry[]>> = {
     is("PORT", 4000, "HTTP port."),
     when("HOST", "127.0.0.1 (0.0.0.0 in production)", "Listen address."),
     when("PUBLIC_URL", "— (the listening address)", "Where other services reach this server (https://auth.example.com): discovery URLs and the default JWT_ISSUER. On an existing deployment, set JWT_ISSUER to its current value with it."),
-    when("INTROSPECTION", "true (false in production)", "GraphQL introspection and the Apollo Sandbox landing page."),
+    when("INTROSPECTION", "true (false in production)", "GraphQL introspection, the Apollo Sandbox landing page and GraphiQL at /graphiql."),
     is("TRUST_PROXY", false, "false: the client IP is the socket address. Behind proxies, their count (1) or addresses/CIDRs (10.0.0.0/8,fd00::/8); true believes any client's X-Forwarded-For."),
     is("HTTP_REQUEST_TIMEOUT", "30s", "Time for a whole request (headers and body) to arrive; a slower client gets 408. 1s to 1h."),
     is("HTTP_HEADERS_TIMEOUT", "10s", "Time for the request headers to arrive. At most HTTP_REQUEST_TIMEOUT."),

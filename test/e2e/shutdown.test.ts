@@ -73,14 +73,15 @@ describe("graceful shutdown on SIGTERM", () => {
       // Each login in flight holds one reserved failure of the (email, IP) budget until it succeeds.
       RATE_LIMIT_LOGIN_FAILURES: String(LOGIN_ATTEMPTS),
     });
-    await server.waitForLog((line) => line.msg === "auth server ready", 40_000);
+    // Generous: two servers start at once through tsx, on a machine CI may share.
+    await server.waitForLog((line) => line.msg === "auth server ready", 100_000);
     return { server, port };
   }
 
   beforeAll(async () => {
     for (const mode of MODES) started.set(mode, start(mode));
     await Promise.allSettled(started.values());
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const pending of started.values()) await pending.then(({ server }) => server.stop(), () => undefined);
