@@ -4,6 +4,7 @@ import { memoryRefreshTokenStore, type RefreshTokenStore } from "./refresh-token
 import { type FetchLike, httpSessionEndpoint, type SessionEndpoint, SessionRequestError, TRANSPORT_HEADER } from "./session-endpoint";
 import { singleFlight } from "./single-flight";
 import { browserTabCoordinator, singleTabCoordinator, type TabCoordinator, type TabMessage } from "./tab-coordinator";
+import { sameSession } from "./token-claims";
 import { accessTokenState, DEFAULT_REFRESH_MARGIN_MS, isDue } from "./token-lifetime";
 import type { AccessTokenState, AuthSessionEvent, EventOrigin, RefreshTransport, SessionStatus, SignOutReason, TokenGrant } from "./types";
 
@@ -64,11 +65,11 @@ export interface AuthSession {
   signOut(): Promise<void>;
   /**
    * The server said the session is over (an operation's SESSION_REVOKED, a 4403 close, a
-   * sessionEvents revocation). `token`: the one that was refused; an answer about an older token
-   * than the current one is ignored.
+   * sessionEvents revocation). `token`: the one that was refused; an answer about a token of
+   * another session (one before the latest sign-in) is ignored.
    */
   end(reason: SignOutReason, token?: string | null): void;
-  /** Headers for a GraphQL request: the bearer token and, in cookie mode, the transport header. */
+  /** Headers for a GraphQL request: the bearer token, Apollo's CSRF preflight header and, in cookie mode, the transport header. */
   requestHeaders(token: string | null): Record<string, string>;
   /** `credentials` for fetch: "include" in cookie mode, so a same-site page on another origin sends the cookie. */
   readonly credentials: "include" | undefined;
@@ -168,13 +169,17 @@ class KitSession implements AuthSession {
   }
 
   end(reason: SignOutReason, token?: string | null): void {
-    if (this.state !== "signed-in") return;
-    if (token !== undefined && token !== this.accessToken()) return;
+    const current = this.accessToken();
+    if (this.state !== "signed-in" || !current) return;
+    // An answer about a token of an earlier session (before a sign-in) says nothing about this one.
+    if (token !== undefined && (token === null || !sameSession(token, current))) return;
     void this.finish(reason, "this-tab", true);
   }
 
   requestHeaders(token: string | null): Record<string, string> {
-    const headers: Record<string, string> = {};
+    // A GET query (urql's default for short ones, Apollo's useGETForQueries) carries no JSON
+    // content-type; this header is what lets it past the server's CSRF prevention.
+    const headers: Record<string, string> = { "apollo-require-preflight": "true" };
     if (token) headers.authorization = `Bearer ${token}`;
     if (this.transport === "cookie") headers[TRANSPORT_HEADER] = "cookie";
     return headers;

@@ -1,3 +1,4 @@
+import { readClaims } from "./token-claims";
 import type { AccessTokenState, TokenGrant } from "./types";
 
 /** Refresh this long before expiry by default (at most half the token's lifetime). */
@@ -23,19 +24,7 @@ export function isDue(state: AccessTokenState, now: number): boolean {
 }
 
 function lifetimeFromClaims(token: string): number | null {
-  const payload = token.split(".")[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(decodeBase64Url(payload)) as { iat?: unknown; exp?: unknown };
-    if (typeof claims.iat !== "number" || typeof claims.exp !== "number" || claims.exp <= claims.iat) return null;
-    return (claims.exp - claims.iat) * 1000;
-  } catch {
-    // Not a JWT the kit can read (an opaque token): the payload's expiry date applies.
-    return null;
-  }
-}
-
-function decodeBase64Url(segment: string): string {
-  const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
-  return atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), "="));
+  const claims = readClaims(token);
+  if (!claims || typeof claims.iat !== "number" || typeof claims.exp !== "number" || claims.exp <= claims.iat) return null;
+  return (claims.exp - claims.iat) * 1000;
 }

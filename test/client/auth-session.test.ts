@@ -69,13 +69,14 @@ describe("signing in", () => {
     expect(setup({ transport: "body" }).session.status()).toBe("signed-out");
   });
 
-  it("headers: the bearer token, plus the transport header in cookie mode; credentials 'include' in cookie mode only", async () => {
+  it("headers: the bearer token and the CSRF preflight header, plus the transport header in cookie mode; credentials 'include' in cookie mode only", async () => {
     const { session } = await signedIn("a1");
-    expect(session.requestHeaders("t")).toEqual({ authorization: "Bearer t", "x-refresh-token-transport": "cookie" });
-    expect(session.requestHeaders(null)).toEqual({ "x-refresh-token-transport": "cookie" });
+    const csrf = { "apollo-require-preflight": "true" };
+    expect(session.requestHeaders("t")).toEqual({ ...csrf, authorization: "Bearer t", "x-refresh-token-transport": "cookie" });
+    expect(session.requestHeaders(null)).toEqual({ ...csrf, "x-refresh-token-transport": "cookie" });
     expect(session.credentials).toBe("include");
     const body = await signedIn("b1", { transport: "body" });
-    expect(body.session.requestHeaders("t")).toEqual({ authorization: "Bearer t" });
+    expect(body.session.requestHeaders("t")).toEqual({ ...csrf, authorization: "Bearer t" });
     expect(body.session.credentials).toBeUndefined();
   });
 });
@@ -203,18 +204,21 @@ describe("when the session ends", () => {
     expect(endpoint.refreshCalls).toHaveLength(1);
   });
 
-  it("end(reason, token) ends the session the token belongs to, and ignores an answer about an older token", async () => {
+  it("end(reason, token) ends the session the token belongs to, refreshed since or not, and ignores a token of an earlier session", async () => {
     const profile = fakeProfile();
     const { session, endpoint, clock, events } = await signedIn("a1", { coordinator: profile.tab() });
-    const old = tokenOf(session);
-    const refreshed = session.refresh(old);
+    const earlierSession = tokenOf(session);
+    await session.signIn(grant("b1", clock.now(), 900, null, "s2"));
+    const beforeRefresh = tokenOf(session);
+    const refreshed = session.refresh(beforeRefresh);
     await settle();
-    endpoint.refreshCalls[0]!.answer.resolve(grant("a2", clock.now()));
+    endpoint.refreshCalls[0]!.answer.resolve(grant("b2", clock.now(), 900, null, "s2"));
     await refreshed;
     events.length = 0;
-    session.end("SESSION_REVOKED", old);
+    session.end("SESSION_REVOKED", earlierSession);
+    session.end("SESSION_REVOKED", null);
     expect(session.status()).toBe("signed-in");
-    session.end("SESSION_REVOKED", tokenOf(session));
+    session.end("SESSION_REVOKED", beforeRefresh);
     await settle();
     expect(session.status()).toBe("signed-out");
     expect(events).toEqual([{ type: "signed-out", reason: "SESSION_REVOKED", origin: "this-tab" }]);

@@ -52,17 +52,17 @@ export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
 
-/** An unsigned JWT-shaped token: the kit reads `iat`/`exp` only, never verifies. */
-export function fakeAccessToken(label: string, issuedAtSeconds: number, lifetimeSeconds: number): string {
+/** An unsigned JWT-shaped token: the kit reads `iat`, `exp` and `sid` only, never verifies. */
+export function fakeAccessToken(label: string, issuedAtSeconds: number, lifetimeSeconds: number, sessionId = "s1"): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${part({ alg: "none" })}.${part({ sub: label, iat: issuedAtSeconds, exp: issuedAtSeconds + lifetimeSeconds })}.sig`;
+  return `${part({ alg: "none" })}.${part({ sub: label, sid: sessionId, iat: issuedAtSeconds, exp: issuedAtSeconds + lifetimeSeconds })}.sig`;
 }
 
 /** A grant as the server would send it at `serverNowMs`, with a token living `lifetimeSeconds`. */
-export function grant(label: string, serverNowMs: number, lifetimeSeconds = 900, refreshToken: string | null = null): TokenGrant {
+export function grant(label: string, serverNowMs: number, lifetimeSeconds = 900, refreshToken: string | null = null, sessionId = "s1"): TokenGrant {
   const iat = Math.floor(serverNowMs / 1000);
   return {
-    accessToken: fakeAccessToken(label, iat, lifetimeSeconds),
+    accessToken: fakeAccessToken(label, iat, lifetimeSeconds, sessionId),
     accessTokenExpiresAt: new Date((iat + lifetimeSeconds) * 1000).toISOString(),
     refreshToken,
   };
