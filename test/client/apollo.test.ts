@@ -1,15 +1,8 @@
-import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from "@apollo/client";
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from "@apollo/client";
 import { createAuthLink } from "../../src/client/apollo";
 import { SessionRequestError } from "../../src/client/session-endpoint";
+import { DashboardMeDocument } from "./documents";
 import { fakeApi, gatedSession, until } from "./fake-api";
-
-const ME = gql`
-  query Me {
-    me {
-      id
-    }
-  }
-`;
 
 async function setup(transport: "cookie" | "body" = "cookie") {
   const api = fakeApi();
@@ -20,7 +13,8 @@ async function setup(transport: "cookie" | "body" = "cookie") {
     // Five identical queries at once stay five requests, as five components' would with variables.
     queryDeduplication: false,
   });
-  const me = () => client.query({ query: ME, fetchPolicy: "no-cache" });
+  // A typed document from codegen's client preset: data.me is { id: string; email: string }.
+  const me = () => client.query({ query: DashboardMeDocument, fetchPolicy: "no-cache" });
   return { api, kit, client, me };
 }
 
@@ -28,8 +22,10 @@ describe("the Apollo link", () => {
   it("sends the access token, and in cookie mode the transport header with credentials 'include'", async () => {
     const { api, kit, me } = await setup("cookie");
     api.accepted.add(kit.firstToken);
-    await expect(me()).resolves.toMatchObject({ data: { me: { id: "u1" } } });
-    expect(api.seen).toEqual([{ operationName: "Me", token: kit.firstToken, transportHeader: "cookie", credentials: "include" }]);
+    const { data } = await me();
+    const email: string | undefined = data?.me.email;
+    expect(email).toBe("u1@example.com");
+    expect(api.seen).toEqual([{ operationName: "DashboardMe", token: kit.firstToken, transportHeader: "cookie", credentials: "include" }]);
   });
 
   it("body mode: the token only", async () => {
@@ -46,7 +42,7 @@ describe("the Apollo link", () => {
     await until(() => api.seen.length === 5, "five refusals");
     kit.openGate();
     const results = await answers;
-    expect(results.map((r) => r.data)).toEqual(Array(5).fill({ me: { __typename: "User", id: "u1" } }));
+    expect(results.map((r) => r.data)).toEqual(Array(5).fill({ me: { __typename: "User", id: "u1", email: "u1@example.com" } }));
     expect(kit.refreshes).toHaveLength(1);
     expect(api.seen).toHaveLength(10);
     expect(new Set(api.seen.slice(0, 5).map((r) => r.token))).toEqual(new Set([kit.firstToken]));

@@ -37,7 +37,7 @@ export function fakeApi() {
       : revoked.has(token)
         ? unauthenticated("SESSION_REVOKED")
         : accepted.has(token) && !settings.refuseAll
-          ? { data: { me: { __typename: "User", id: "u1" } } }
+          ? { data: { me: { __typename: "User", id: "u1", email: "u1@example.com" } } }
           : unauthenticated("TOKEN_EXPIRED");
     await held.get(seen.length - 1);
     return new Response(JSON.stringify(answer), { status: 200, headers: { "content-type": "application/json" } });

@@ -65,7 +65,7 @@ describe("the urql exchange", () => {
     await until(() => api.seen.length === 5, "five refusals");
     kit.openGate();
     const results = await answers;
-    expect(results.map((r) => [r.error, r.data])).toEqual(Array(5).fill([undefined, { me: { __typename: "User", id: "u1" } }]));
+    expect(results.map((r) => [r.error, r.data])).toEqual(Array(5).fill([undefined, { me: { __typename: "User", id: "u1", email: "u1@example.com" } }]));
     expect(kit.refreshes).toHaveLength(1);
     expect(api.seen).toHaveLength(10);
     expect(new Set(api.seen.slice(5).map((r) => r.token))).toEqual(new Set([kit.session.accessToken()]));
