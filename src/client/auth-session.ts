@@ -200,13 +200,18 @@ class KitSession implements AuthSession {
   /** One refresh, under the cross-tab lock; the single flight shares it with every caller of this tab. */
   private refreshOnce(): Promise<string> {
     const epoch = this.epoch;
+    const startedWith = this.current;
+    /** A token newer than the one this refresh was started for, and not yet due: no need to ask the server. */
+    const supersedes = (candidate: AccessTokenState | null) => candidate !== null && isNewer(candidate, startedWith) && !isDue(candidate, this.clock.now());
     return this.coordinator.exclusive(async () => {
       if (epoch !== this.epoch) return this.tokenOrEnded();
+      // Another tab refreshed (or restored, or signed in) while this one waited for the lock: its
+      // token is ours. It may come by broadcast (before or while the record is read) or from the record.
+      if (supersedes(this.current)) return this.tokenOrEnded();
       const shared = await this.coordinator.readShared();
-      if (epoch !== this.epoch) return this.tokenOrEnded();
-      // Another tab refreshed (or restored, or signed in) while this one waited for the lock: its token is ours.
-      if (shared && isNewer(shared, this.current) && !isDue(shared, this.clock.now())) {
-        this.adopt(shared, "other-tab");
+      if (epoch !== this.epoch || supersedes(this.current)) return this.tokenOrEnded();
+      if (shared && supersedes(shared)) {
+        if (isNewer(shared, this.current)) this.adopt(shared, "other-tab");
         return shared.accessToken;
       }
       const grant = await this.requestRefresh(epoch);

@@ -4,6 +4,7 @@ import { SessionRequestError } from "../../src/client/session-endpoint";
 import { singleTabCoordinator, type TabCoordinator } from "../../src/client/tab-coordinator";
 import { accessTokenState } from "../../src/client/token-lifetime";
 import type { AuthSessionEvent } from "../../src/client/types";
+import { until } from "./fake-api";
 import { fakeProfile, grant, manualClock, scriptedEndpoint, settle } from "./fakes";
 
 const T0 = 1_700_000_000_000;
@@ -296,8 +297,8 @@ describe("restoring a session (status unknown)", () => {
 });
 
 describe("two tabs of one profile", () => {
-  async function twoTabs() {
-    const profile = fakeProfile();
+  async function twoTabs(options: Parameters<typeof fakeProfile>[0] = {}) {
+    const profile = fakeProfile(options);
     const clock = manualClock(T0);
     const endpoint = scriptedEndpoint();
     const a = setup({ coordinator: profile.tab("A"), clock, endpoint });
@@ -315,12 +316,16 @@ describe("two tabs of one profile", () => {
     expect(tokenOf(b.session)).toBe(tokenOf(a.session));
   });
 
-  it("both refused at once: exactly one refreshToken call; the tab that waited for the lock takes the other's token", async () => {
-    const { a, b, endpoint, clock, profile } = await twoTabs();
+  it.each([
+    ["the lock is handed over before the broadcast arrives (the shared record tells)", {}],
+    ["the broadcast arrives before the lock is handed over", { handOverLockAfterMessages: true }],
+    ["the broadcast arrives while the waiting tab reads the shared record", { slowRecord: true }],
+  ])("both refused at once: exactly one refreshToken call when %s", async (_order, order) => {
+    const { a, b, endpoint, clock, profile } = await twoTabs(order);
     const stale = tokenOf(a.session);
     const fromA = Array.from({ length: 5 }, () => a.session.refresh(stale));
     const fromB = Array.from({ length: 5 }, () => b.session.refresh(stale));
-    await settle();
+    await until(() => endpoint.refreshCalls.length > 0, "a refresh");
     expect(endpoint.refreshCalls).toHaveLength(1);
     endpoint.refreshCalls[0]!.answer.resolve(grant("a2", clock.now()));
     const tokens = await Promise.all([...fromA, ...fromB]);

@@ -93,7 +93,7 @@ export function scriptedEndpoint(): SessionEndpoint & {
  * Tabs of one profile in one process: a shared record, an exclusive lock queued in order, and a
  * channel delivering each message to every other tab on a later turn (as BroadcastChannel does).
  */
-export function fakeProfile() {
+export function fakeProfile(options: { handOverLockAfterMessages?: boolean; slowRecord?: boolean } = {}) {
   let record: AccessTokenState | null = null;
   let lockTail: Promise<unknown> = Promise.resolve();
   const tabs = new Set<(message: TabMessage) => void>();
@@ -115,11 +115,21 @@ export function fakeProfile() {
             lockHolders.push(label);
             return work();
           });
-          lockTail = run.catch(() => undefined);
+          // Real tabs give no order between a broadcast and the next lock grant: either may come first.
+          const released = run.catch(() => undefined);
+          lockTail = options.handOverLockAfterMessages ? released.then(() => new Promise((resolve) => setTimeout(resolve, 5))) : released;
           return run;
         },
-        readShared: async () => record,
-        writeShared: async (state) => void (record = state),
+        // A slow record lets a broadcast overtake a read (IndexedDB answers on a later turn).
+        async readShared() {
+          const value = record;
+          if (options.slowRecord) await new Promise((resolve) => setTimeout(resolve, 5));
+          return value;
+        },
+        async writeShared(state) {
+          if (options.slowRecord) await new Promise((resolve) => setTimeout(resolve, 5));
+          record = state;
+        },
         post(message) {
           posted.push(message);
           for (const other of tabs) if (other !== deliver) setTimeout(() => other(message), 0);
