@@ -57,7 +57,7 @@ export function httpSessionEndpoint(options: HttpSessionEndpointOptions): Sessio
   const timeoutMs = options.timeoutMs ?? 15_000;
   const cookie = options.transport === "cookie";
 
-  async function post(query: string, variables: Record<string, unknown>, accessToken?: string | null): Promise<Record<string, unknown>> {
+  async function post(operationName: string, query: string, variables: Record<string, unknown>, accessToken?: string | null): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cookie) headers[TRANSPORT_HEADER] = "cookie";
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
@@ -68,7 +68,7 @@ export function httpSessionEndpoint(options: HttpSessionEndpointOptions): Sessio
       const response = await fetchImpl(options.url, {
         method: "POST",
         headers,
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ operationName, query, variables }),
         ...(cookie ? { credentials: "include" as const } : {}),
         signal: abort.signal,
       });
@@ -92,7 +92,7 @@ export function httpSessionEndpoint(options: HttpSessionEndpointOptions): Sessio
 
   return {
     async refresh(refreshToken) {
-      const data = await post(REFRESH, { refreshToken });
+      const data = await post("AuthKitRefreshToken", REFRESH, { refreshToken });
       const grant = data.refreshToken;
       if (!isObject(grant) || typeof grant.accessToken !== "string" || typeof grant.accessTokenExpiresAt !== "string") {
         throw new SessionRequestError("BAD_RESPONSE", "refreshToken answered without an access token");
@@ -104,7 +104,7 @@ export function httpSessionEndpoint(options: HttpSessionEndpointOptions): Sessio
       };
     },
     async logout(refreshToken, accessToken) {
-      await post(LOGOUT, { refreshToken }, accessToken);
+      await post("AuthKitLogout", LOGOUT, { refreshToken }, accessToken);
     },
   };
 }

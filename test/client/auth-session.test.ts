@@ -358,13 +358,30 @@ describe("two tabs of one profile", () => {
     expect(b.events).toEqual([{ type: "refreshed", origin: "other-tab" }]);
   });
 
-  it("a sign-out in one tab signs the other out, which leaves the shared store alone", async () => {
+  it("a sign-out in one tab signs the other out; only that tab calls logout", async () => {
     const { a, b } = await twoTabs();
     await a.session.signOut();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(b.session.status()).toBe("signed-out");
     expect(b.events).toEqual([{ type: "signed-out", reason: "SIGNED_OUT", origin: "other-tab" }]);
     expect(b.endpoint.logoutCalls).toHaveLength(1); // A's, the only one
+  });
+
+  it("body mode with a shared store: a tab told of a sign-out leaves the store to the tab that may have signed in again", async () => {
+    const items = new Map<string, string>();
+    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
+    const profile = fakeProfile();
+    const clock = manualClock(T0);
+    const a = setup({ transport: "body", coordinator: profile.tab("A"), clock, store: localStorageRefreshTokenStore("k", storage) });
+    const b = setup({ transport: "body", coordinator: profile.tab("B"), clock, store: localStorageRefreshTokenStore("k", storage) });
+    await a.session.signIn(grant("a1", clock.now(), 900, "r1"));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await a.session.signOut();
+    await a.session.signIn(grant("a2", clock.now(), 900, "r2", "s2"));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(items.get("k")).toBe("r2");
+    expect(b.session.status()).toBe("signed-in");
+    expect(b.events.map((e) => e.type)).toEqual(["signed-in", "signed-out", "signed-in"]);
   });
 
   it("body mode with a shared (localStorage) store: the tab that refreshes rotates the token for both", async () => {

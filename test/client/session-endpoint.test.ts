@@ -21,7 +21,11 @@ describe("the kit's own refresh and logout requests", () => {
     const { url, init } = calls[0]!;
     expect(url).toBe("https://api.example.com/graphql");
     expect(init).toMatchObject({ method: "POST", credentials: "include", headers: { "content-type": "application/json", "x-refresh-token-transport": "cookie" } });
-    expect(JSON.parse(init.body)).toEqual({ query: expect.stringContaining("refreshToken(refreshToken: $refreshToken)"), variables: { refreshToken: null } });
+    expect(JSON.parse(init.body)).toEqual({
+      operationName: "AuthKitRefreshToken",
+      query: expect.stringContaining("refreshToken(refreshToken: $refreshToken)"),
+      variables: { refreshToken: null },
+    });
   });
 
   it("body mode: the refresh token as the argument, no cookie header, no credentials", async () => {
@@ -69,6 +73,10 @@ describe("the kit's own refresh and logout requests", () => {
     const { fetch, calls } = fakeFetch(() => ({ body: { data: { logout: true } } }));
     await httpSessionEndpoint({ url: "/graphql", transport: "body", fetch }).logout("r1", "a1");
     expect(calls[0]!.init.headers.authorization).toBe("Bearer a1");
-    expect(JSON.parse(calls[0]!.init.body)).toEqual({ query: expect.stringContaining("logout(refreshToken: $refreshToken)"), variables: { refreshToken: "r1" } });
+    expect(JSON.parse(calls[0]!.init.body)).toEqual({
+      operationName: "AuthKitLogout",
+      query: expect.stringContaining("logout(refreshToken: $refreshToken)"),
+      variables: { refreshToken: "r1" },
+    });
   });
 });
