@@ -49,4 +49,13 @@ try {
 } catch {
   process.exit(1);
 }
+// The client kit's ESM bundle for browsers' bundlers (package.json's build:client-esm), when there is one.
+const manifest = join(root, "package.json");
+if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.["build:client-esm"]) {
+  try {
+    execFileSync("npm", ["run", "--silent", "build:client-esm"], { cwd: root, stdio: "inherit" });
+  } catch {
+    process.exit(1);
+  }
+}
 writeFileSync(stampPath, `${current}\n`);
