@@ -1,6 +1,9 @@
 import { type Client, type ClientOptions, createClient, type FormattedExecutionResult, type Sink, type SubscribePayload } from "graphql-ws";
 import { WS_SESSION_REVOKED, WS_TOKEN_REFUSED } from "./auth-errors";
 import type { AuthSession } from "./auth-session";
+import { iterate } from "./sink-iterator";
+
+export { type SessionEventMessage, watchSessionEvents } from "./session-events";
 
 export interface AuthWsClient extends Client {
   /** The access token the current (or last) connection was opened with. */
@@ -106,88 +109,6 @@ export function createAuthWsClient(session: AuthSession, options: AuthWsClientOp
     iterate: <Data, Extensions>(payload: SubscribePayload) => iterate<Data, Extensions>(subscribe, payload),
     connectionToken: () => sentToken,
   };
-}
-
-/** The server's security events for the signed-in user (schema.graphql `sessionEvents`). */
-export interface SessionEventMessage {
-  type: "SESSION_CREATED" | "SESSION_REVOKED" | "PASSWORD_CHANGED" | "ROLE_CHANGED";
-  sessionId: string | null;
-  current: boolean;
-  at: string;
-}
-
-const SESSION_EVENTS = "subscription AuthKitSessionEvents { sessionEvents { type sessionId current at } }";
-
-/**
- * Subscribes to `sessionEvents` while signed in. When this session is revoked from anywhere (a
- * logout on another device, logoutAll, an admin), the server says so here first and every tab of
- * this browser signs out. Returns a function that stops watching.
- */
-export function watchSessionEvents(session: AuthSession, client: AuthWsClient, onEvent?: (event: SessionEventMessage) => void): () => void {
-  let stop: (() => void) | null = null;
-  const sync = () => {
-    if (session.status() === "signed-in" && !stop) {
-      stop = client.subscribe<{ sessionEvents: SessionEventMessage }, unknown>(
-        { query: SESSION_EVENTS, operationName: "AuthKitSessionEvents" },
-        {
-          next: ({ data }) => {
-            const event = data?.sessionEvents;
-            if (!event) return;
-            onEvent?.(event);
-            if (event.type === "SESSION_REVOKED" && event.current) session.end("SESSION_REVOKED", client.connectionToken());
-          },
-          // Ended by the socket (a 4403 signs out by itself): watch again at the next sign-in.
-          error: () => void (stop = null),
-          complete: () => void (stop = null),
-        },
-      );
-    } else if (session.status() === "signed-out" && stop) {
-      stop();
-      stop = null;
-    }
-  };
-  const unsubscribe = session.subscribe(sync);
-  sync();
-  return () => {
-    unsubscribe();
-    stop?.();
-    stop = null;
-  };
-}
-
-function iterate<Data, Extensions>(
-  subscribe: (payload: SubscribePayload, sink: Sink<FormattedExecutionResult<Data, Extensions>>) => () => void,
-  payload: SubscribePayload,
-): AsyncIterableIterator<FormattedExecutionResult<Data, Extensions>> {
-  type Result = FormattedExecutionResult<Data, Extensions>;
-  const queue: Result[] = [];
-  let wake: (() => void) | null = null;
-  let finished: { error?: unknown } | null = null;
-  const dispose = subscribe(payload, {
-    next: (value) => (queue.push(value), wake?.()),
-    error: (error) => ((finished = { error }), wake?.()),
-    complete: () => ((finished = {}), wake?.()),
-  });
-  const iterator: AsyncIterableIterator<Result> = {
-    async next() {
-      while (queue.length === 0 && !finished) await new Promise<void>((resolve) => (wake = resolve));
-      const value = queue.shift();
-      if (value !== undefined) return { value, done: false };
-      const ended: { error?: unknown } = finished ?? {};
-      if ("error" in ended) throw ended.error;
-      return { value: undefined, done: true };
-    },
-    async return() {
-      dispose();
-      finished ??= {};
-      wake?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
 }
 
 function isCloseLike(value: unknown): value is { code: number } {

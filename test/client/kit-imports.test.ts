@@ -14,6 +14,7 @@ const PACKAGES_ALLOWED: Record<string, readonly string[]> = {
   "apollo.ts": ["@apollo/client", "rxjs"],
   "urql.ts": ["@urql/core", "wonka"],
   "ws.ts": ["graphql-ws"],
+  "sink-iterator.ts": ["graphql-ws"],
 };
 
 function kitFiles(dir = KIT): string[] {
