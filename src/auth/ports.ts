@@ -79,8 +79,22 @@ export type NewRefreshToken = Omit<RefreshTokenRecord, "rotatedAt" | "revokedAt"
 export interface LockedRefreshToken {
   token: RefreshTokenRecord;
   session: SessionRecord;
-  /** The session's user as of this transaction, so the new access token carries the current role. */
+  /** The session's user as of this read, so the new access token carries the current role. */
   user: UserRecord;
+}
+
+/**
+ * A rotation decided on an unlocked read (SessionStore.findRefreshToken): mark the presented token
+ * rotated (or, within the grace window, leave it rotated), insert `child`, and slide the session's
+ * idle expiry to the child's.
+ */
+export interface RotationWrite {
+  /** What the decision was made on. */
+  read: LockedRefreshToken;
+  /** True when the token was unrotated as read and this marks it; false for a sibling of a rotated one. */
+  marksRotation: boolean;
+  child: NewRefreshToken;
+  at: Date;
 }
 
 /** Writes allowed while a refresh token row is locked; all commit or roll back together. */
@@ -110,6 +124,16 @@ export interface SessionStore {
     tokenHash: string,
     work: (locked: LockedRefreshToken | null, tx: RotationTransaction) => Promise<T>,
   ): Promise<T>;
+  /** The token with this hash, its session and user, read without locks; null when there is none. */
+  findRefreshToken(tokenHash: string): Promise<LockedRefreshToken | null>;
+  /**
+   * Applies `write` atomically (one statement, no transaction held across round trips) if what it
+   * was decided on still holds once the session row is locked: the session unrevoked and at the
+   * read credentialVersion, its user not disabled and at that version, the token unrevoked and
+   * still unrotated (`marksRotation`) or rotated (a sibling). Otherwise writes nothing and answers
+   * false, and the caller decides again. Locks session then token, the order revocation writes in.
+   */
+  rotate(write: RotationWrite): Promise<boolean>;
   findState(sessionId: string): Promise<SessionState | null>;
   /**
    * The session of the refresh token with this hash, or null when there is none or that token was

@@ -8,6 +8,11 @@ import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
 type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "notify" | "logger" | "auditor" | "guard">;
 
+/** Lost races re-read and decide again this often before the locked path takes over. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+type Plan = { kind: "invalid" } | { kind: "revoke" } | { kind: "rotate"; marksRotation: boolean };
+
 type Outcome =
   | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
   | { kind: "invalid" }
@@ -17,10 +22,16 @@ const invalid = (): AuthError =>
   new AuthError("INVALID_REFRESH_TOKEN", "The refresh token is invalid, expired or revoked; sign in again.");
 
 /**
- * Refresh-token rotation (RFC 9700 §4.14.2). Each token is exchanged once, inside a transaction
- * that holds its row lock, for a child in the same session. A token exchanged again within the
- * grace window (two tabs racing) gets a sibling; after it, the exchange is treated as theft and
- * the whole session is revoked.
+ * Refresh-token rotation (RFC 9700 §4.14.2). Each token is exchanged once for a child in the same
+ * session. A token exchanged again within the grace window (two tabs racing) gets a sibling; after
+ * it, the exchange is treated as theft and the whole session is revoked.
+ *
+ * The common case runs optimistically: read without locks, decide, then one conditional statement
+ * that applies the rotation only if what was read still holds (SessionStore.rotate). Nothing is
+ * held across round trips, so fifty tabs racing one token queue for a statement each instead of
+ * for a transaction each. A lost race re-reads and decides again (the winner's rotation makes the
+ * next decision a sibling); revoking a family, and a race lost repeatedly, run the locked path,
+ * which decides on rows it holds.
  */
 export class RefreshService {
   constructor(
@@ -34,9 +45,10 @@ export class RefreshService {
     await this.deps.guard.beforeRefresh(client);
     if (!presented || !looksLikeRefreshToken(presented)) throw invalid();
     const now = this.deps.clock.now();
-    const outcome = await this.deps.sessions.withLockedRefreshToken(hashRefreshToken(presented), (locked, tx) =>
-      this.decide(presented, locked, tx, now),
-    );
+    const hash = hashRefreshToken(presented);
+    const outcome =
+      (await this.rotateOptimistically(presented, hash, now)) ??
+      (await this.deps.sessions.withLockedRefreshToken(hash, (locked, tx) => this.applyLocked(presented, locked, tx, now)));
     if (outcome.kind === "invalid") throw invalid();
     if (outcome.kind === "reused") {
       // After the transaction committed: a receiver re-reading the session must find it revoked.
@@ -57,30 +69,59 @@ export class RefreshService {
     return this.issuer.pair(user, outcome.sessionId, outcome.refresh);
   }
 
-  private async decide(
+  /**
+   * Null hands the decision to the locked path. An "invalid" read is final: every way a token
+   * becomes unusable (revoked, expired, its session or user ended) is permanent.
+   */
+  private async rotateOptimistically(presented: string, hash: string, now: Date): Promise<Outcome | null> {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const read = await this.deps.sessions.findRefreshToken(hash);
+      const plan = this.plan(presented, read, now);
+      if (plan.kind === "invalid") return { kind: "invalid" };
+      if (plan.kind === "revoke" || !read) return null;
+      const refresh = this.issuer.mintRefreshToken(read.session, read.token.id, now);
+      const write = { read, marksRotation: plan.marksRotation, child: refresh.record, at: now };
+      if (await this.deps.sessions.rotate(write)) return this.issued(read, refresh);
+    }
+    return null;
+  }
+
+  private async applyLocked(
     presented: string,
     locked: LockedRefreshToken | null,
     tx: RotationTransaction,
     now: Date,
   ): Promise<Outcome> {
-    if (!locked || !tokenHashMatches(locked.token.tokenHash, presented)) return { kind: "invalid" };
+    const plan = this.plan(presented, locked, now);
+    if (plan.kind === "invalid" || !locked) return { kind: "invalid" };
     const { token, session } = locked;
-    // A session stamped before the last password change is as dead as a revoked one.
-    if (token.revokedAt || token.expiresAt <= now || !isSessionLive(session, locked.user, now)) return { kind: "invalid" };
-    if (token.rotatedAt) {
-      const sinceRotation = now.getTime() - token.rotatedAt.getTime();
-      if (sinceRotation > this.deps.policy.reuseGraceMs) {
-        await tx.revokeSession(session.id, now, "refresh_token_reused");
-        return { kind: "reused", userId: session.userId, sessionId: session.id };
-      }
-    } else {
-      await tx.markRotated(token.id, now);
+    if (plan.kind === "revoke") {
+      await tx.revokeSession(session.id, now, "refresh_token_reused");
+      return { kind: "reused", userId: session.userId, sessionId: session.id };
     }
-    // Within the grace window the sibling shares the rotated token's parent-child link, so the
-    // family tree still records which token each was exchanged from.
+    if (plan.marksRotation) await tx.markRotated(token.id, now);
     const refresh = this.issuer.mintRefreshToken(session, token.id, now);
     await tx.insertToken(refresh.record);
     await tx.touchSession(session.id, { lastUsedAt: now, expiresAt: refresh.record.expiresAt });
-    return { kind: "issued", user: locked.user, sessionId: session.id, refresh, withinGrace: token.rotatedAt !== null };
+    return this.issued(locked, refresh);
+  }
+
+  /** The one decision both paths apply: what exchanging this token at `now` means. */
+  private plan(presented: string, read: LockedRefreshToken | null, now: Date): Plan {
+    if (!read || !tokenHashMatches(read.token.tokenHash, presented)) return { kind: "invalid" };
+    const { token, session } = read;
+    // A session stamped before the last password change is as dead as a revoked one.
+    if (token.revokedAt || token.expiresAt <= now || !isSessionLive(session, read.user, now)) return { kind: "invalid" };
+    if (!token.rotatedAt) return { kind: "rotate", marksRotation: true };
+    const sinceRotation = now.getTime() - token.rotatedAt.getTime();
+    return sinceRotation > this.deps.policy.reuseGraceMs ? { kind: "revoke" } : { kind: "rotate", marksRotation: false };
+  }
+
+  /**
+   * Within the grace window the sibling shares the rotated token's parent-child link, so the
+   * family tree still records which token each was exchanged from.
+   */
+  private issued(read: LockedRefreshToken, refresh: MintedRefreshToken): Outcome {
+    return { kind: "issued", user: read.user, sessionId: read.session.id, refresh, withinGrace: read.token.rotatedAt !== null };
   }
 }

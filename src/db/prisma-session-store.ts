@@ -1,6 +1,7 @@
-import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, SessionStore } from "../auth/ports";
+import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, RotationWrite, SessionStore } from "../auth/ports";
 import type { SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
+import { readRefreshToken, rotateIfUnchanged } from "./optimistic-rotation";
 import { lockRefreshToken } from "./refresh-token-lock";
 import { SESSION_RECORD } from "./selections";
 import { queryLiveSessions, querySessionState } from "./session-state-query";
@@ -24,6 +25,14 @@ export class PrismaSessionStore implements SessionStore {
       const locked = await lockRefreshToken(tx, tokenHash);
       return work(locked, rotationTransaction(tx));
     }, TX_OPTIONS);
+  }
+
+  findRefreshToken(tokenHash: string): Promise<LockedRefreshToken | null> {
+    return readRefreshToken(this.prisma, tokenHash);
+  }
+
+  rotate(write: RotationWrite): Promise<boolean> {
+    return rotateIfUnchanged(this.prisma, write);
   }
 
   async findState(sessionId: string): Promise<SessionState | null> {

@@ -105,4 +105,40 @@ describe("RefreshService rotation", () => {
     expect(new Set(results.map((r) => r.refreshToken)).size).toBe(20);
     expect(stores.sessions.tokens.size).toBe(21);
   });
+
+  it("a rotation lost between its read and its write is decided again on a fresh read: a sibling, not an error", async () => {
+    const { auth, signup, stores } = authFixture();
+    const first = await signup();
+    const rotate = stores.sessions.rotate.bind(stores.sessions);
+    let raced = false;
+    // The first conditional write loses to a rival rotation that commits in between.
+    jest.spyOn(stores.sessions, "rotate").mockImplementation(async (write) => {
+      if (!raced) {
+        raced = true;
+        await auth.refresh.refresh(first.refreshToken, CLIENT);
+      }
+      return rotate(write);
+    });
+    const locked = jest.spyOn(stores.sessions, "withLockedRefreshToken");
+    const pair = await auth.refresh.refresh(first.refreshToken, CLIENT);
+    expect(pair.sessionId).toBe(first.sessionId);
+    expect(stores.sessions.tokens.size).toBe(3);
+    expect(locked).not.toHaveBeenCalled();
+  });
+
+  it("a rotation that keeps losing its race, and a reuse, are decided under the lock", async () => {
+    const { auth, clock, signup, stores } = authFixture({ reuseGraceMs: 10_000 });
+    const first = await signup();
+    const locked = jest.spyOn(stores.sessions, "withLockedRefreshToken");
+    const rotate = jest.spyOn(stores.sessions, "rotate").mockResolvedValue(false);
+    const second = await auth.refresh.refresh(first.refreshToken, CLIENT);
+    expect(rotate).toHaveBeenCalledTimes(3);
+    expect(locked).toHaveBeenCalledTimes(1);
+    expect(second.sessionId).toBe(first.sessionId);
+    rotate.mockRestore();
+    clock.advance(11_000);
+    expect((await rejection(auth.refresh.refresh(first.refreshToken, CLIENT))).code).toBe("REFRESH_TOKEN_REUSED");
+    expect(locked).toHaveBeenCalledTimes(2);
+    expect([...stores.sessions.sessions.values()][0]?.revokedAt).toEqual(clock.now());
+  });
 });

@@ -1,5 +1,6 @@
 import { accountTokenContract } from "./contract/account-token.contract";
 import { auditLogContract } from "./contract/audit-log.contract";
+import { optimisticRotationContract } from "./contract/optimistic-rotation.contract";
 import { passwordChangeContract } from "./contract/password-change.contract";
 import { retentionContract } from "./contract/retention.contract";
 import { rotationContract } from "./contract/rotation.contract";
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     userStoreContract(stores);
     sessionStoreContract(stores);
     rotationContract(stores);
+    optimisticRotationContract(stores);
     passwordChangeContract(stores);
     retentionContract(stores);
     auditLogContract(stores);

@@ -6,6 +6,7 @@ import {
   type PasswordChange,
   type RefreshTokenRecord,
   type RotationTransaction,
+  type RotationWrite,
   type SessionRecord,
   type SessionState,
   type SessionStore,
@@ -42,15 +43,36 @@ export class MemorySessionStore implements SessionStore {
     const run = async () => {
       const snapshot = this.snapshot();
       try {
-        const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
-        const session = token ? this.sessions.get(token.sessionId) : undefined;
-        const user = session ? await this.users.findById(session.userId) : null;
-        const locked = token && session && user ? { token: { ...token }, session: strip(session), user } : null;
-        return await work(locked, this.rotationTx());
+        return await work(await this.read(tokenHash), this.rotationTx());
       } catch (error) {
         this.restore(snapshot);
         throw error;
       }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  findRefreshToken(tokenHash: string): Promise<LockedRefreshToken | null> {
+    return this.read(tokenHash);
+  }
+
+  /** The database's conditions (see optimistic-rotation.ts), checked and applied in one step of the queue. */
+  rotate(w: RotationWrite): Promise<boolean> {
+    const run = async () => {
+      const session = this.sessions.get(w.read.session.id);
+      const user = this.users.rows.get(w.read.user.id);
+      const token = this.tokens.get(w.read.token.id);
+      const version = w.read.session.credentialVersion;
+      if (!session || session.userId !== w.read.user.id || session.revokedAt || session.credentialVersion !== version) return false;
+      if (!user || user.disabled || user.credentialVersion !== version) return false;
+      if (!token || token.sessionId !== session.id || token.revokedAt || (token.rotatedAt === null) !== w.marksRotation) return false;
+      if (this.tokens.has(w.child.id) || this.hashTaken(w.child.tokenHash)) throw new Error("duplicate refresh token");
+      if (w.marksRotation) token.rotatedAt = w.at;
+      this.tokens.set(w.child.id, { ...w.child, rotatedAt: null, revokedAt: null });
+      Object.assign(session, { lastUsedAt: w.at, expiresAt: w.child.expiresAt });
+      return true;
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
@@ -114,6 +136,13 @@ export class MemorySessionStore implements SessionStore {
     this.tokens.set(change.keep.token.id, { ...change.keep.token, rotatedAt: null, revokedAt: null });
     Object.assign(keep, { lastUsedAt: change.at, expiresAt: change.keep.token.expiresAt, credentialVersion });
     return others.length;
+  }
+
+  private async read(tokenHash: string): Promise<LockedRefreshToken | null> {
+    const token = [...this.tokens.values()].find((t) => t.tokenHash === tokenHash);
+    const session = token ? this.sessions.get(token.sessionId) : undefined;
+    const user = session ? await this.users.findById(session.userId) : null;
+    return token && session && user ? { token: { ...token }, session: strip(session), user } : null;
   }
 
   private hashTaken(tokenHash: string): boolean {
