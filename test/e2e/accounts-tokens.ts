@@ -70,17 +70,27 @@ export function describeMailedTokens(t: MailedServer): void {
   it("reset request: known and unknown addresses answer in the same time (timed from another process)", async () => {
     const known = email("timing-known");
     await signupPair(t.server, known);
-    const requests = Array.from({ length: 20 }, (_, i) => {
-      const pair = [
-        { label: "known", body: { query: OPS.requestPasswordReset, variables: { e: known } } },
-        { label: "unknown", body: { query: OPS.requestPasswordReset, variables: { e: email("timing-unknown") } } },
-      ];
-      return i % 2 === 0 ? pair : pair.reverse();
-    }).flat();
-    const timings = await timeFromAnotherProcess(`${t.server.url}/graphql`, requests);
-    const [knownMs, unknownMs] = [median(timings.known ?? []), median(timings.unknown ?? [])];
-    // Answering only after the lookup and the token's write makes the known answer twice as slow.
-    expect(Math.abs(knownMs - unknownMs)).toBeLessThan(Math.min(knownMs, unknownMs) / 2 + 2);
+    // Each pair is timed back to back (in alternating order), so a busy machine slows both of a
+    // pair alike and the median of the pairs' differences stays near zero unless one path is slower.
+    const round = async () => {
+      const requests = Array.from({ length: 30 }, (_, i) => {
+        const pair = [
+          { label: "known", body: { query: OPS.requestPasswordReset, variables: { e: known } } },
+          { label: "unknown", body: { query: OPS.requestPasswordReset, variables: { e: email("timing-unknown") } } },
+        ];
+        return i % 2 === 0 ? pair : pair.reverse();
+      }).flat();
+      // 100 ms apart, so the known address's mail is out before the next request is timed.
+      const timings = await timeFromAnotherProcess(`${t.server.url}/graphql`, requests, 100);
+      const [knownMs, unknownMs] = [timings.known ?? [], timings.unknown ?? []];
+      return { difference: median(knownMs.map((k, i) => k - (unknownMs[i] ?? Number.NaN))), unknown: median(unknownMs) };
+    };
+    // Answering only after the lookup and the token's write adds ~70 % to the known answer in every
+    // round; one round skewed by the machine is retried, at most twice.
+    const rounds: Array<{ difference: number; unknown: number }> = [];
+    const within = (r: { difference: number; unknown: number }) => Math.abs(r.difference) < 0.3 * r.unknown + 1;
+    while (rounds.length < 3 && !rounds.some(within)) rounds.push(await round());
+    expect({ rounds, anyWithin: rounds.some(within) }).toEqual({ rounds, anyWithin: true });
   });
 
   it("reset: ends every session (tokens and subscriptions), verifies the email and returns a working pair", async () => {
