@@ -2,7 +2,8 @@
  * Suites run in three groups, so `npm test` (the README's test command) stays near 10 minutes:
  * - default: everything below test/ except the two groups that follow;
  * - `npm run test:slow` (TEST_SUITES=slow): long attack suites (fuzzing, brute force, floods,
- *   concurrent credential races, websocket attacks) and the suites that build and spawn the CLI;
+ *   concurrent credential races, websocket attacks) and the suites that build or pack the package
+ *   and run it as separate processes (the CLI, the packed verifier kit, two servers on one PGlite directory);
  * - `npm run test:browser` (TEST_SUITES=browser): test/browser/, in Debian's headless Chromium.
  * CI (.ci/run) runs all three.
  */
@@ -15,10 +16,12 @@ const SLOW_SUITES = [
   "<rootDir>/test/e2e/credential-races.postgres.test.ts",
   "<rootDir>/test/e2e/websocket-attacks.pglite.test.ts",
   "<rootDir>/test/e2e/websocket-attacks.postgres.test.ts",
-  // Suites that build the package and run it as separate processes.
+  // Suites that build or pack the package and run it as separate processes.
   "<rootDir>/test/e2e/cli.test.ts",
   "<rootDir>/test/e2e/keys-cli.test.ts",
   "<rootDir>/test/build/build-if-stale.test.ts",
+  "<rootDir>/test/verifier/packed-kit.test.ts",
+  "<rootDir>/test/e2e/embedded-lock.test.ts",
 ];
 const BROWSER_SUITES = ["<rootDir>/test/browser/**/*.test.ts"];
 const group = process.env.TEST_SUITES ?? "default";
