@@ -2,6 +2,7 @@ import { parseDatabaseUrl } from "./database-url";
 import type { Prisma, PrismaClient } from "./generated/prisma/client";
 import { openPglite } from "./open-pglite";
 import { openPostgres } from "./open-postgres";
+import type { HotSql } from "./hot-sql";
 import type { SqlDriver } from "./sql-driver";
 
 /** A Prisma driver adapter: what `new PrismaClient({ adapter })` of any generated client accepts. */
@@ -20,8 +21,10 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The adapter `prisma` runs on; modules with their own generated clients share it. */
   readonly adapter: PrismaAdapterFactory;
-  /** Raw driver access for the migrator; application code goes through `prisma`. */
+  /** Raw driver access for the migrator; application code goes through `prisma` or `hot`. */
   readonly sql: SqlDriver;
+  /** The request path's hot single statements, on the driver beside Prisma (see hot-sql.ts). */
+  readonly hot: HotSql;
   /** PostgreSQL: the request pool's occupancy now. Null on PGlite: one in-process connection, no pool. */
   readonly poolStats: (() => PoolStats) | null;
   /** Round-trips a trivial query through Prisma; rejects when the database is unreachable. */

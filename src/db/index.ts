@@ -39,11 +39,11 @@ export interface Stores {
   mail: MailQueue;
 }
 
-export function createStores(db: Pick<Database, "prisma" | "sql">): Stores {
+export function createStores(db: Pick<Database, "prisma" | "sql" | "hot">): Stores {
   return {
-    users: new PrismaUserStore(db.prisma),
-    sessions: new PrismaSessionStore(db.prisma),
-    audit: new PrismaAuditLog(db.prisma),
+    users: new PrismaUserStore(db.prisma, db.hot),
+    sessions: new PrismaSessionStore(db.prisma, db.hot),
+    audit: new PrismaAuditLog(db.prisma, db.hot),
     retention: sqlRetentionStore(db),
     signingKeys: new PrismaSigningKeyStore(db.prisma),
     accountTokens: new PrismaAccountTokenStore(db.prisma),

@@ -4,6 +4,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { acquireDataDirLock } from "./data-dir-lock";
 import type { Database, PrismaAdapterFactory } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
+import { pgliteHotSql } from "./hot-sql";
 import { closeOnce, pingPrisma } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
 
@@ -42,6 +43,7 @@ async function start(pglite: PGlite, afterClose: () => Promise<void>): Promise<D
     prisma,
     adapter,
     sql: pgliteSqlDriver(pglite),
+    hot: pgliteHotSql(pglite),
     poolStats: null,
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {

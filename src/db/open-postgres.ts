@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { type ClientConfig, Pool } from "pg";
 import type { Database, OpenDatabaseOptions } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
+import { pgHotSql } from "./hot-sql";
 import { closeOnce, pingPrisma } from "./lifecycle";
 import { pgSqlDriver } from "./pg-sql-driver";
 import { guardPool } from "./pool-guard";
@@ -58,6 +59,7 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
     // Migrations may legitimately run long (index builds, waiting on another instance's advisory
     // lock), so the migrator gets a connection of its own without the request-path timeouts.
     sql: pgSqlDriver(connection),
+    hot: pgHotSql(pool),
     poolStats: () => ({ totalCount: pool.totalCount, idleCount: pool.idleCount, waitingCount: pool.waitingCount, max }),
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {

@@ -1,5 +1,6 @@
 import type { LockedRefreshToken, RotationWrite } from "../auth/ports";
-import type { PrismaClient } from "./generated/prisma/client";
+import { Prisma } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 import {
   REFRESH_TOKEN_COLUMNS,
   SESSION_COLUMNS,
@@ -13,16 +14,21 @@ import { toUserRecord, USER_COLUMNS, type UserRow } from "./user-rows";
 /**
  * SessionStore.findRefreshToken: the token, its session and user in one round trip, no locks.
  * Each table keeps its own column list (the same as the locked read's); row_to_json keeps their
- * like-named columns apart, and both adapters hand json back parsed.
+ * like-named columns apart, and both drivers hand json back parsed.
  */
-export async function readRefreshToken(prisma: PrismaClient, tokenHash: string): Promise<LockedRefreshToken | null> {
-  const [row] = await prisma.$queryRaw<Array<{ token: RefreshTokenRow; session: SessionRow; user: UserRow }>>`
+export async function readRefreshToken(hot: HotSql, tokenHash: string): Promise<LockedRefreshToken | null> {
+  const [row] = await hot.rows<{ token: RefreshTokenRow; session: SessionRow; user: UserRow }>(refreshTokenRead(tokenHash));
+  if (!row) return null;
+  return { token: toRefreshTokenRecord(row.token), session: toSessionRecord(row.session), user: toUserRecord(row.user) };
+}
+
+/** The statement of readRefreshToken (exported for the scale bench's EXPLAIN). */
+export function refreshTokenRead(tokenHash: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT row_to_json(t) AS token, row_to_json(s) AS session, row_to_json(u) AS "user"
       FROM (SELECT ${REFRESH_TOKEN_COLUMNS} FROM refresh_tokens WHERE token_hash = ${tokenHash}) t
       JOIN LATERAL (SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = t.session_id::uuid) s ON true
       JOIN LATERAL (SELECT ${USER_COLUMNS} FROM users WHERE id = s.user_id::uuid) u ON true`;
-  if (!row) return null;
-  return { token: toRefreshTokenRecord(row.token), session: toSessionRecord(row.session), user: toUserRecord(row.user) };
 }
 
 /**
@@ -35,10 +41,15 @@ export async function readRefreshToken(prisma: PrismaClient, tokenHash: string):
  * password change or disable re-keys or revokes the session row, which `s` does see.
  * Every write hangs off `t`, so either all three happen or none.
  */
-export async function rotateIfUnchanged(prisma: PrismaClient, w: RotationWrite): Promise<boolean> {
+export async function rotateIfUnchanged(hot: HotSql, w: RotationWrite): Promise<boolean> {
+  return (await hot.count(rotation(w))) === 1;
+}
+
+/** The statement of rotateIfUnchanged (exported for the scale bench's EXPLAIN). */
+export function rotation(w: RotationWrite): Prisma.Sql {
   const { token, session, user } = w.read;
   const { child } = w;
-  const inserted = await prisma.$executeRaw`
+  return Prisma.sql`
     WITH s AS (
       SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = ${session.id}::uuid AND s.user_id = ${user.id}::uuid AND s.revoked_at IS NULL
@@ -62,5 +73,4 @@ export async function rotateIfUnchanged(prisma: PrismaClient, w: RotationWrite):
     SELECT ${child.id}::uuid, ${child.tokenHash}::text, touched.id, ${child.parentId}::uuid,
            ${child.createdAt}::timestamptz, ${child.expiresAt}::timestamptz
       FROM touched`;
-  return inserted === 1;
 }

@@ -1,28 +1,37 @@
 import type { AuditLog } from "../auth/ports";
 import { AUDIT_EVENT_TYPES, type AuditDetail, type AuditEvent, type AuditEventType } from "../auth/types";
-import type { Prisma, PrismaClient } from "./generated/prisma/client";
+import { Prisma, type PrismaClient } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 import { isUuid } from "../auth";
 
 type Row = Prisma.AuditEventGetPayload<object>;
 
+/** One audit row's columns and values; `detail` is JSON text or null. */
+function auditRow(event: AuditEvent, detail: string | null): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO audit_events (id, type, user_id, session_id, ip, user_agent, request_id, detail, created_at)
+    VALUES (${event.id}::uuid, ${event.type}::text, ${event.userId}::uuid, ${event.sessionId}::uuid, ${event.ip}::text,
+            ${event.userAgent}::text, ${event.requestId}::text, ${detail}::jsonb, ${event.createdAt}::timestamptz)`;
+}
+
+/** Appends run on the driver (hot-sql.ts): every login and refresh writes one. Reads go through Prisma. */
 export class PrismaAuditLog implements AuditLog {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly hot: HotSql,
+  ) {}
 
   async record(event: AuditEvent): Promise<void> {
-    const { detail, ...rest } = event;
-    await this.prisma.auditEvent.create({ data: { ...rest, ...(detail ? { detail } : {}) } });
+    await this.hot.count(auditRow(event, event.detail ? JSON.stringify(event.detail) : null));
   }
 
   /** One statement: concurrent writers (and instances) add their counts instead of overwriting them. */
   async recordOrCount(event: AuditEvent, count: number): Promise<void> {
     const detail = JSON.stringify({ ...event.detail, count });
-    await this.prisma.$executeRaw`
-      INSERT INTO audit_events (id, type, user_id, session_id, ip, user_agent, request_id, detail, created_at)
-      VALUES (${event.id}::uuid, ${event.type}, ${event.userId}::uuid, ${event.sessionId}::uuid, ${event.ip}::text,
-              ${event.userAgent}::text, ${event.requestId}::text, ${detail}::jsonb, ${event.createdAt}::timestamptz)
+    await this.hot.count(Prisma.sql`${auditRow(event, detail)}
       ON CONFLICT (id) DO UPDATE SET detail = jsonb_set(
         COALESCE(audit_events.detail, '{}'::jsonb), '{count}',
-        to_jsonb(COALESCE((audit_events.detail->>'count')::int, 0) + ${count}::int))`;
+        to_jsonb(COALESCE((audit_events.detail->>'count')::int, 0) + ${count}::int))`);
   }
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while events arrive. */

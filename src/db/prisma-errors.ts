@@ -5,14 +5,20 @@ import { Prisma } from "./generated/prisma/client";
  * differently: for a model query @prisma/adapter-pg maps SQLSTATE 23505 to a
  * PrismaClientKnownRequestError P2002 naming the fields, while pglite-prisma-adapter passes a raw
  * DriverAdapterError of kind "postgres" whose message names the constraint. A failed raw query is
- * a P2010 on both, carrying the adapter's error (either shape) in its meta. All are matched by
- * name, so a duplicate primary key is never mistaken for a duplicate email.
+ * a P2010 on both, carrying the adapter's error (either shape) in its meta. A statement run on the
+ * driver itself (hot-sql.ts) fails with the driver's own error: SQLSTATE 23505 with the constraint
+ * named (pg) or in the message (PGlite). All are matched by name, so a duplicate primary key is
+ * never mistaken for a duplicate email.
  */
 export function isUniqueViolation(error: unknown, constraint: string, column: string): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") return p2002Names(error.meta).some((n) => n === column || n === constraint);
     const cause = asRecord(asRecord(error.meta?.driverAdapterError)?.cause);
     return error.code === "P2010" && isUniqueCause(cause, constraint, column);
+  }
+  const driver = asRecord(error);
+  if (driver?.code === "23505" && typeof driver.severity === "string") {
+    return driver.constraint === constraint || String(driver.message).includes(`"${constraint}"`);
   }
   return isUniqueCause(driverAdapterCause(error), constraint, column);
 }

@@ -1,6 +1,7 @@
 import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, RotationWrite, SessionStore } from "../auth/ports";
 import type { SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 import { readRefreshToken, rotateIfUnchanged } from "./optimistic-rotation";
 import { lockRefreshToken } from "./refresh-token-lock";
 import { SESSION_RECORD } from "./selections";
@@ -10,10 +11,14 @@ import { isUuid } from "../auth";
 import { TX_OPTIONS } from "./transaction-options";
 
 export class PrismaSessionStore implements SessionStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `hot` runs the login, rotation and session-check statements; the rest goes through Prisma. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly hot: HotSql,
+  ) {}
 
   create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean> {
-    return insertSessionWithToken(this.prisma, session, firstToken);
+    return insertSessionWithToken(this.hot, session, firstToken);
   }
 
   withLockedRefreshToken<T>(
@@ -28,16 +33,16 @@ export class PrismaSessionStore implements SessionStore {
   }
 
   findRefreshToken(tokenHash: string): Promise<LockedRefreshToken | null> {
-    return readRefreshToken(this.prisma, tokenHash);
+    return readRefreshToken(this.hot, tokenHash);
   }
 
   rotate(write: RotationWrite): Promise<boolean> {
-    return rotateIfUnchanged(this.prisma, write);
+    return rotateIfUnchanged(this.hot, write);
   }
 
   async findState(sessionId: string): Promise<SessionState | null> {
     if (!isUuid(sessionId)) return null;
-    return querySessionState(this.prisma, sessionId);
+    return querySessionState(this.hot, sessionId);
   }
 
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {

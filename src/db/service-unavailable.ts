@@ -98,9 +98,13 @@ function isUnavailableHere(error: Loose): boolean {
   return error instanceof Error && PG_MESSAGES.has(error.message);
 }
 
-/** The errors `error` wraps: Error.cause, Prisma's meta.driverAdapterError, AggregateError.errors. */
+/**
+ * The errors `error` wraps: Error.cause, Prisma's meta.driverAdapterError, AggregateError.errors,
+ * and graphql's NonErrorThrown.thrownValue (what a resolver threw that graphql did not take for an
+ * Error: under Jest's module realms, Node's own socket errors fail its instanceof check).
+ */
 function wrapped(error: Loose): unknown[] {
-  const inner: unknown[] = [error.cause, asRecord(error.meta)?.driverAdapterError];
+  const inner: unknown[] = [error.cause, asRecord(error.meta)?.driverAdapterError, error.thrownValue];
   if (Array.isArray(error.errors)) inner.push(...(error.errors as unknown[]));
   return inner.filter((e) => e !== undefined && e !== null);
 }

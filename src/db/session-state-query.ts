@@ -1,6 +1,7 @@
 import type { SessionRecord, SessionState } from "../auth/types";
 import { epochMs, fromEpochMs } from "./epoch-ms";
-import type { PrismaClient } from "./generated/prisma/client";
+import { Prisma, type PrismaClient } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 import { SESSION_COLUMNS, toSessionRecord, type SessionRow } from "./session-rows";
 import { toRole } from "./user-rows";
 
@@ -18,17 +19,8 @@ interface StateRow extends SessionRow {
  * The per-request access check: session liveness and the user's *current* role in one round
  * trip. Raw SQL because Prisma without the relationJoins preview loads a relation with a second query.
  */
-export async function querySessionState(prisma: PrismaClient, sessionId: string): Promise<SessionState | null> {
-  const [row] = await prisma.$queryRaw<StateRow[]>`
-    SELECT s.id::text, s.user_id::text, ${epochMs("s.created_at")} AS created_at,
-           ${epochMs("s.last_used_at")} AS last_used_at, ${epochMs("s.expires_at")} AS expires_at,
-           ${epochMs("s.absolute_expires_at")} AS absolute_expires_at,
-           ${epochMs("s.revoked_at")} AS revoked_at, s.user_agent, s.ip, s.credential_version,
-           u.email, u.role::text AS role, u.credential_version AS user_credential_version,
-           ${epochMs("u.created_at")} AS user_created_at,
-           u.email_verified_at IS NOT NULL AS user_email_verified, u.disabled_at IS NOT NULL AS user_disabled
-      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id = ${sessionId}::uuid`;
+export async function querySessionState(hot: HotSql, sessionId: string): Promise<SessionState | null> {
+  const [row] = await hot.rows<StateRow>(sessionStateRead(sessionId));
   if (!row) return null;
   return {
     session: toSessionRecord(row),
@@ -42,6 +34,20 @@ export async function querySessionState(prisma: PrismaClient, sessionId: string)
       disabled: row.user_disabled,
     },
   };
+}
+
+/** The statement of querySessionState (exported for the scale bench's EXPLAIN). */
+export function sessionStateRead(sessionId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT s.id::text, s.user_id::text, ${epochMs("s.created_at")} AS created_at,
+           ${epochMs("s.last_used_at")} AS last_used_at, ${epochMs("s.expires_at")} AS expires_at,
+           ${epochMs("s.absolute_expires_at")} AS absolute_expires_at,
+           ${epochMs("s.revoked_at")} AS revoked_at, s.user_agent, s.ip, s.credential_version,
+           u.email, u.role::text AS role, u.credential_version AS user_credential_version,
+           ${epochMs("u.created_at")} AS user_created_at,
+           u.email_verified_at IS NOT NULL AS user_email_verified, u.disabled_at IS NOT NULL AS user_disabled
+      FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = ${sessionId}::uuid`;
 }
 
 /**

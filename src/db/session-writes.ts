@@ -1,13 +1,15 @@
 import type { NewRefreshToken, NewSession, RotationTransaction } from "../auth/ports";
-import type { Prisma, PrismaClient } from "./generated/prisma/client";
+import { Prisma } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 
 type Tx = Prisma.TransactionClient;
 
 /*
  * The login and rotation writes are raw SQL: a model query costs ~1.3 ms of query compilation on
- * top of its round trip. Ids here come from locked rows or are minted by the server, never from
- * clients, so the ::uuid casts cannot fail. Dates are passed as Date parameters, which each
- * adapter serializes exactly as it does for model queries (see the timezone regression test).
+ * top of its round trip (login's session goes on the driver itself, see hot-sql.ts). Ids here come
+ * from locked rows or are minted by the server, never from clients, so the ::uuid casts cannot
+ * fail. Dates are passed as Date parameters, which each adapter serializes exactly as it does for
+ * model queries, and HotSql as UTC text (see the timezone regression test).
  */
 
 /**
@@ -19,8 +21,12 @@ type Tx = Prisma.TransactionClient;
  * outlive the revocation. Each SELECT reads the CTE before it, so nothing is inserted unless
  * everything is. Returns whether the session was created.
  */
-export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession, t: NewRefreshToken): Promise<boolean> {
-  const inserted = await prisma.$executeRaw`
+export async function insertSessionWithToken(hot: HotSql, s: NewSession, t: NewRefreshToken): Promise<boolean> {
+  return (await hot.count(sessionWithTokenInsert(s, t))) === 1;
+}
+
+function sessionWithTokenInsert(s: NewSession, t: NewRefreshToken): Prisma.Sql {
+  return Prisma.sql`
     WITH u AS (
       SELECT id FROM users
        WHERE id = ${s.userId}::uuid AND credential_version = ${s.credentialVersion}::int AND disabled_at IS NULL
@@ -35,7 +41,6 @@ export async function insertSessionWithToken(prisma: PrismaClient, s: NewSession
     SELECT ${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
            ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz
       FROM s`;
-  return inserted === 1;
 }
 
 /**

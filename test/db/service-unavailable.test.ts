@@ -246,4 +246,11 @@ describe("toServiceUnavailable: everything else stays an internal error", () => 
     expectUnavailable(new Error("login failed", { cause: refused }));
     expectUnavailable(new AggregateError([refused], "connect failed"));
   });
+
+  it("looks into graphql's NonErrorThrown: a driver's error thrown from another realm is no instanceof Error", () => {
+    // What graphql makes of Node's socket error under Jest's module realms (seen on the hot SQL path).
+    const foreign = { errno: -111, code: "ECONNREFUSED", syscall: "connect", address: "127.0.0.1", port: 5432 };
+    expectUnavailable(Object.assign(new Error("Unexpected error value"), { name: "NonErrorThrown", thrownValue: foreign }));
+    expectNotUnavailable(Object.assign(new Error("Unexpected error value"), { name: "NonErrorThrown", thrownValue: { code: "23505" } }));
+  });
 });

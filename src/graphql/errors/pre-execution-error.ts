@@ -8,7 +8,8 @@ import { GraphQLError } from "graphql";
  */
 export class PreExecutionError extends GraphQLError {
   constructor(error: unknown) {
-    const original = error instanceof Error ? error : new Error(String(error));
+    // Kept as the cause, so what it says (a driver's error code, say) still reaches the formatter.
+    const original = error instanceof Error ? error : new Error(String(error), { cause: error });
     super(original.message, { originalError: original, extensions: { http: { status: 200 } } });
   }
 }

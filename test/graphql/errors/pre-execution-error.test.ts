@@ -28,6 +28,14 @@ describe("errors raised before execution", () => {
     expect(logged).toEqual([outage]);
   });
 
+  it("a thrown non-Error is kept as the cause, so a translator can still read its code", () => {
+    const foreign = { code: "ECONNREFUSED" };
+    const original = new PreExecutionError(foreign).originalError;
+    expect(original?.cause).toBe(foreign);
+    const { formatted } = format(foreign, (e) => ((e as { cause?: unknown }).cause === foreign ? serviceUnavailable() : null));
+    expect(formatted.extensions).toEqual({ code: "SERVICE_UNAVAILABLE" });
+  });
+
   it("an untranslated one is masked as INTERNAL_SERVER_ERROR without a stack", () => {
     const { formatted, logged } = format(new Error("secret detail"));
     expect(formatted).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
