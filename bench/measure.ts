@@ -59,7 +59,14 @@ export async function cannon(url: string, body: string, token: string, connectio
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body,
   });
-  return { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, non2xx: result.non2xx, errors: result.errors };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: prints authed `me` throughput at 50 connections for 10 s, login p50, refresh
+ * `npm run bench`: first the goals of issue 11 (BENCH_ONLY=goals, about 5 minutes; bench/goals-sections.ts),
+ * each a ratio or cost measured in this run next to its goal, printed again at the end; with
+ * BENCH_STRICT=1 a missed goal makes the run exit 1. Then it prints authed `me` throughput at 50 connections for 10 s, login p50, refresh
  * p50 and refresh throughput, on the embedded PGlite and on PostgreSQL.
  * Then login timing: unknown email vs wrong password (must be within 15 %), also against a hash
  * made before the argon2 parameters were raised, and a bare argon2 verify.
@@ -23,6 +25,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_PASSWORD } from "./accounts";
 import { accountsSections } from "./accounts-sections";
+import { printGoals } from "./goals";
+import { goalsSections } from "./goals-sections";
 import { keysSections } from "./keys-sections";
 import { cannon, gql, latency, PAIR, percentile, refreshThroughput } from "./measure";
 import { withFreshPostgres } from "./postgres";
@@ -80,6 +84,7 @@ async function benchEngine(name: string, databaseUrl: string, port: number) {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 const SECTIONS: Record<string, (postgres: string | null) => Promise<void>> = {
+  goals: goalsSections,
   http: httpSections,
   keys: keysSections,
   ws: websocketSections,
@@ -92,6 +97,11 @@ async function main() {
   const only = process.env.BENCH_ONLY;
   if (only && !Object.hasOwn(SECTIONS, only)) throw new Error(`BENCH_ONLY: expected one of ${Object.keys(SECTIONS).join(", ")}, got "${only}"`);
   for (const [name, section] of Object.entries(SECTIONS)) if (!only || only === name) await section(postgres);
+  const missed = printGoals();
+  if (missed > 0 && process.env.BENCH_STRICT === "1") {
+    console.error(`\nBENCH_STRICT: ${missed} goal(s) missed`);
+    process.exitCode = 1;
+  }
 }
 
 async function httpSections(postgres: string | null) {
