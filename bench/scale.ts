@@ -126,6 +126,11 @@ async function measure(target: Target): Promise<void> {
   }
 }
 
+function rotatedEvent(userId: string, sessionId: string, now: Date) {
+  const detail = { withinGrace: false };
+  return { id: randomUUID(), type: "refresh_rotated" as const, userId, sessionId, ip: "127.0.0.1", userAgent: "bench", requestId: null, detail, createdAt: now };
+}
+
 /** The rotation runs in a transaction that is rolled back, so the chain stays usable. */
 async function explainHotStatements(target: Target): Promise<void> {
   const db = await openDatabase(target.url);
@@ -148,7 +153,7 @@ async function explainHotStatements(target: Target): Promise<void> {
     const statements: Array<[string, Prisma.Sql]> = [
       ["session check (cache miss)", sessionStateRead(sid)],
       ["refresh: read token, session, user", refreshTokenRead(hash)],
-      ["refresh: conditional rotation", rotation({ read, marksRotation: true, child, at: now })],
+      ["refresh: conditional rotation", rotation({ read, marksRotation: true, child, at: now, audit: rotatedEvent(read.user.id, read.session.id, now) })],
     ];
     console.log(`\nEXPLAIN (ANALYZE, BUFFERS) at ${target.size.toLocaleString("en")} sessions:`);
     for (const [name, sql] of statements) {

@@ -1,5 +1,5 @@
 import type { AuthDeps } from "./deps";
-import type { AuditDetail, AuditEventType, ClientInfo } from "./types";
+import type { AuditDetail, AuditEvent, AuditEventType, ClientInfo } from "./types";
 
 type AuditorDeps = Pick<AuthDeps, "audit" | "clock" | "newId" | "logger">;
 
@@ -19,19 +19,24 @@ export class Auditor {
 
   async record(type: AuditEventType, client: ClientInfo, facts: AuditFacts = {}): Promise<void> {
     try {
-      await this.deps.audit.record({
-        id: this.deps.newId(),
-        type,
-        userId: facts.userId ?? null,
-        sessionId: facts.sessionId ?? null,
-        ip: client.ip,
-        userAgent: client.userAgent,
-        requestId: client.requestId,
-        detail: facts.detail ?? null,
-        createdAt: this.deps.clock.now(),
-      });
+      await this.deps.audit.record(this.event(type, client, facts));
     } catch (error) {
       this.deps.logger.error({ err: error, event: type }, "audit event could not be written");
     }
+  }
+
+  /** The event `record` would write, for a store that writes it with the action itself. */
+  event(type: AuditEventType, client: ClientInfo, facts: AuditFacts = {}): AuditEvent {
+    return {
+      id: this.deps.newId(),
+      type,
+      userId: facts.userId ?? null,
+      sessionId: facts.sessionId ?? null,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      requestId: client.requestId,
+      detail: facts.detail ?? null,
+      createdAt: this.deps.clock.now(),
+    };
   }
 }

@@ -95,6 +95,8 @@ export interface RotationWrite {
   marksRotation: boolean;
   child: NewRefreshToken;
   at: Date;
+  /** Written in the same statement, so a rotation is never applied without it (nor it without one). */
+  audit: AuditEvent;
 }
 
 /** Writes allowed while a refresh token row is locked; all commit or roll back together. */

@@ -14,7 +14,8 @@ const OPTIMISTIC_ATTEMPTS = 3;
 type Plan = { kind: "invalid" } | { kind: "revoke" } | { kind: "rotate"; marksRotation: boolean };
 
 type Outcome =
-  | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean }
+  /** `audited`: the refresh_rotated event was written with the rotation (the optimistic path). */
+  | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean; audited: boolean }
   | { kind: "invalid" }
   | { kind: "reused"; userId: string; sessionId: string };
 
@@ -47,7 +48,7 @@ export class RefreshService {
     const now = this.deps.clock.now();
     const hash = hashRefreshToken(presented);
     const outcome =
-      (await this.rotateOptimistically(presented, hash, now)) ??
+      (await this.rotateOptimistically(presented, hash, now, client)) ??
       (await this.deps.sessions.withLockedRefreshToken(hash, (locked, tx) => this.applyLocked(presented, locked, tx, now)));
     if (outcome.kind === "invalid") throw invalid();
     if (outcome.kind === "reused") {
@@ -61,11 +62,7 @@ export class RefreshService {
       throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety. Sign in again.");
     }
     const { user } = outcome;
-    await this.deps.auditor.record("refresh_rotated", client, {
-      userId: user.id,
-      sessionId: outcome.sessionId,
-      detail: { withinGrace: outcome.withinGrace },
-    });
+    if (!outcome.audited) await this.deps.auditor.record("refresh_rotated", client, rotatedFacts(outcome));
     return this.issuer.pair(user, outcome.sessionId, outcome.refresh);
   }
 
@@ -73,15 +70,17 @@ export class RefreshService {
    * Null hands the decision to the locked path. An "invalid" read is final: every way a token
    * becomes unusable (revoked, expired, its session or user ended) is permanent.
    */
-  private async rotateOptimistically(presented: string, hash: string, now: Date): Promise<Outcome | null> {
+  private async rotateOptimistically(presented: string, hash: string, now: Date, client: ClientInfo): Promise<Outcome | null> {
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       const read = await this.deps.sessions.findRefreshToken(hash);
       const plan = this.plan(presented, read, now);
       if (plan.kind === "invalid") return { kind: "invalid" };
       if (plan.kind === "revoke" || !read) return null;
       const refresh = this.issuer.mintRefreshToken(read.session, read.token.id, now);
-      const write = { read, marksRotation: plan.marksRotation, child: refresh.record, at: now };
-      if (await this.deps.sessions.rotate(write)) return this.issued(read, refresh);
+      const issued = this.issued(read, refresh, true);
+      const audit = this.deps.auditor.event("refresh_rotated", client, rotatedFacts(issued));
+      const write = { read, marksRotation: plan.marksRotation, child: refresh.record, at: now, audit };
+      if (await this.deps.sessions.rotate(write)) return issued;
     }
     return null;
   }
@@ -103,7 +102,7 @@ export class RefreshService {
     const refresh = this.issuer.mintRefreshToken(session, token.id, now);
     await tx.insertToken(refresh.record);
     await tx.touchSession(session.id, { lastUsedAt: now, expiresAt: refresh.record.expiresAt });
-    return this.issued(locked, refresh);
+    return this.issued(locked, refresh, false);
   }
 
   /** The one decision both paths apply: what exchanging this token at `now` means. */
@@ -121,7 +120,11 @@ export class RefreshService {
    * Within the grace window the sibling shares the rotated token's parent-child link, so the
    * family tree still records which token each was exchanged from.
    */
-  private issued(read: LockedRefreshToken, refresh: MintedRefreshToken): Outcome {
-    return { kind: "issued", user: read.user, sessionId: read.session.id, refresh, withinGrace: read.token.rotatedAt !== null };
+  private issued(read: LockedRefreshToken, refresh: MintedRefreshToken, audited: boolean): Issued {
+    return { kind: "issued", user: read.user, sessionId: read.session.id, refresh, withinGrace: read.token.rotatedAt !== null, audited };
   }
 }
+
+type Issued = Extract<Outcome, { kind: "issued" }>;
+
+const rotatedFacts = (issued: Issued) => ({ userId: issued.user.id, sessionId: issued.sessionId, detail: { withinGrace: issued.withinGrace } });

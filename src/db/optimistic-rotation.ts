@@ -1,5 +1,6 @@
 import type { LockedRefreshToken, RotationWrite } from "../auth/ports";
 import { Prisma } from "./generated/prisma/client";
+import { AUDIT_COLUMNS, auditValues } from "./audit-rows";
 import type { HotSql } from "./hot-sql";
 import {
   REFRESH_TOKEN_COLUMNS,
@@ -39,7 +40,7 @@ export function refreshTokenRead(tokenHash: string): Prisma.Sql {
  * revocation or password change that committed meanwhile empties `s` or `t` and nothing is
  * written. The user row is read from the statement's snapshot, as the locked path reads it: a
  * password change or disable re-keys or revokes the session row, which `s` does see.
- * Every write hangs off `t`, so either all three happen or none.
+ * Every write hangs off `t`, so either all four happen (the audit event included) or none.
  */
 export async function rotateIfUnchanged(hot: HotSql, w: RotationWrite): Promise<boolean> {
   return (await hot.count(rotation(w))) === 1;
@@ -68,6 +69,8 @@ export function rotation(w: RotationWrite): Prisma.Sql {
       UPDATE sessions SET last_used_at = ${w.at}::timestamptz, expires_at = ${child.expiresAt}::timestamptz
        WHERE id = (SELECT session_id FROM t)
       RETURNING id
+    ), audited AS (
+      INSERT INTO audit_events ${AUDIT_COLUMNS} SELECT ${auditValues(w.audit)} FROM touched
     )
     INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
     SELECT ${child.id}::uuid, ${child.tokenHash}::text, touched.id, ${child.parentId}::uuid,

@@ -1,17 +1,14 @@
 import type { AuditLog } from "../auth/ports";
 import { AUDIT_EVENT_TYPES, type AuditDetail, type AuditEvent, type AuditEventType } from "../auth/types";
 import { Prisma, type PrismaClient } from "./generated/prisma/client";
+import { AUDIT_COLUMNS, auditValues } from "./audit-rows";
 import type { HotSql } from "./hot-sql";
 import { isUuid } from "../auth";
 
 type Row = Prisma.AuditEventGetPayload<object>;
 
-/** One audit row's columns and values; `detail` is JSON text or null. */
-function auditRow(event: AuditEvent, detail: string | null): Prisma.Sql {
-  return Prisma.sql`
-    INSERT INTO audit_events (id, type, user_id, session_id, ip, user_agent, request_id, detail, created_at)
-    VALUES (${event.id}::uuid, ${event.type}::text, ${event.userId}::uuid, ${event.sessionId}::uuid, ${event.ip}::text,
-            ${event.userAgent}::text, ${event.requestId}::text, ${detail}::jsonb, ${event.createdAt}::timestamptz)`;
+function auditRow(event: AuditEvent, detail?: string): Prisma.Sql {
+  return Prisma.sql`INSERT INTO audit_events ${AUDIT_COLUMNS} VALUES (${auditValues(event, detail)})`;
 }
 
 /** Appends run on the driver (hot-sql.ts): every login and refresh writes one. Reads go through Prisma. */
@@ -22,7 +19,7 @@ export class PrismaAuditLog implements AuditLog {
   ) {}
 
   async record(event: AuditEvent): Promise<void> {
-    await this.hot.count(auditRow(event, event.detail ? JSON.stringify(event.detail) : null));
+    await this.hot.count(auditRow(event));
   }
 
   /** One statement: concurrent writers (and instances) add their counts instead of overwriting them. */

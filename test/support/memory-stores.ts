@@ -19,6 +19,7 @@ export function memoryStores() {
   const audit = new MemoryAuditLog();
   users.sessions = sessions;
   users.audit = audit;
+  sessions.audit = audit;
   users.dependents.push(sessions);
   const mail = new MemoryMailQueue();
   const accountTokens = new MemoryAccountTokenStore(users, sessions, mail);

@@ -1,10 +1,26 @@
+import { randomUUID } from "node:crypto";
 import type { LockedRefreshToken, RotationWrite } from "../../../src/auth/ports";
 import { at, loggedIn, newToken, readToken, type GetStores, type StoreHarness } from "./fixtures";
 
 /** A rotation as the refresh service builds it from a read. */
 function write(read: LockedRefreshToken, marksRotation = read.token.rotatedAt === null, minute = 10): RotationWrite {
   const child = newToken(read.session.id, { parentId: read.token.id, createdAt: at(minute), expiresAt: at(60 * 24 + minute) });
-  return { read, marksRotation, child, at: at(minute) };
+  const audit = {
+    id: randomUUID(),
+    type: "refresh_rotated" as const,
+    userId: read.user.id,
+    sessionId: read.session.id,
+    ip: "203.0.113.7",
+    userAgent: "contract",
+    requestId: null,
+    detail: { withinGrace: !marksRotation },
+    createdAt: at(minute),
+  };
+  return { read, marksRotation, child, at: at(minute), audit };
+}
+
+async function auditIds(stores: StoreHarness, sessionUserId: string): Promise<string[]> {
+  return (await stores.audit.list({ first: 100, userId: sessionUserId, type: "refresh_rotated" })).map((e) => e.id);
 }
 
 async function readNow(stores: StoreHarness, tokenHash: string): Promise<LockedRefreshToken> {
@@ -31,6 +47,18 @@ export function optimisticRotationContract(stores: GetStores): void {
       expect((await readToken(stores().sessions, token.tokenHash))?.rotatedAt).toEqual(at(10));
       expect(await readToken(stores().sessions, w.child.tokenHash)).toEqual({ ...w.child, rotatedAt: null, revokedAt: null });
       expect((await stores().sessions.findState(session.id))?.session).toMatchObject({ lastUsedAt: at(10), expiresAt: at(60 * 24 + 10) });
+    });
+
+    it("writes its audit event with the rotation, and none when the rotation is not applied", async () => {
+      const { user, token } = await loggedIn(stores());
+      const read = await readNow(stores(), token.tokenHash);
+      const applied = write(read);
+      expect(await stores().sessions.rotate(applied)).toBe(true);
+      const lost = write(read, true, 11);
+      expect(await stores().sessions.rotate(lost)).toBe(false);
+      expect(await auditIds(stores(), user.id)).toEqual([applied.audit.id]);
+      const [event] = await stores().audit.list({ first: 1, userId: user.id, type: "refresh_rotated" });
+      expect(event).toEqual(applied.audit);
     });
 
     it("a stale read writes nothing; a sibling of the rotated token is added without touching it", async () => {

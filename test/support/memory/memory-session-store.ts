@@ -12,6 +12,7 @@ import {
   type SessionStore,
   type UserRecord,
 } from "../../../src/auth";
+import type { MemoryAuditLog } from "./memory-audit-log";
 import type { MemoryUserStore } from "./memory-user-store";
 
 type SessionRow = SessionRecord & { revokedReason: string | null };
@@ -20,6 +21,8 @@ export class MemorySessionStore implements SessionStore {
   sessions = new Map<string, SessionRow>();
   tokens = new Map<string, RefreshTokenRecord>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set by memoryStores(): a rotation writes its audit event with it, as the database does. */
+  audit: MemoryAuditLog | null = null;
 
   constructor(private readonly users: MemoryUserStore) {}
 
@@ -69,6 +72,8 @@ export class MemorySessionStore implements SessionStore {
       if (!user || user.disabled || user.credentialVersion !== version) return false;
       if (!token || token.sessionId !== session.id || token.revokedAt || (token.rotatedAt === null) !== w.marksRotation) return false;
       if (this.tokens.has(w.child.id) || this.hashTaken(w.child.tokenHash)) throw new Error("duplicate refresh token");
+      if (!this.audit) throw new Error("MemorySessionStore.audit is unset: build the stores with memoryStores()");
+      await this.audit.record(w.audit); // throws on a duplicate id, before anything else is written
       if (w.marksRotation) token.rotatedAt = w.at;
       this.tokens.set(w.child.id, { ...w.child, rotatedAt: null, revokedAt: null });
       Object.assign(session, { lastUsedAt: w.at, expiresAt: w.child.expiresAt });
