@@ -51,11 +51,10 @@ export class AccountService {
       return this.refuse(user.id, client, "email_not_verified", emailNotVerified());
     }
     if (this.deps.hasher.needsRehash(passwordHash)) await this.upgradeHash(user, input.password);
-    const pair = await this.issuer.startSession(user, client);
+    const pair = await this.issuer.startSession(user, client, "login_succeeded");
     // The password verified above was changed, or the account disabled, while argon2 ran.
     if (!pair) return this.refuse(user.id, client, "credentials_changed", invalidCredentials());
     this.deps.logger.info({ event: "login_succeeded", userId: user.id }, "login succeeded");
-    await this.deps.auditor.record("login_succeeded", client, { userId: user.id, sessionId: pair.sessionId });
     return pair;
   }
 

@@ -113,9 +113,10 @@ export interface SessionStore {
    * Creates a session together with its first refresh token, atomically, iff the user's
    * credentialVersion still equals `session.credentialVersion` and the user is not disabled.
    * False (nothing written) otherwise: the password this login verified has been changed since,
-   * or an admin disabled the account meanwhile.
+   * or an admin disabled the account meanwhile. `audit`, when given, is written with the session
+   * (the same statement): a session is never opened without its event.
    */
-  create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean>;
+  create(session: NewSession, firstToken: NewRefreshToken, audit?: AuditEvent): Promise<boolean>;
   /**
    * Runs `work` in one transaction holding exclusive locks (SELECT … FOR UPDATE) on the token's
    * session row and then on the token row with this hash, so concurrent rotations of one token are

@@ -80,10 +80,9 @@ export class SignupService {
 
   private async firstSession(user: UserRecord, client: ClientInfo): Promise<TokenPair> {
     this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
-    const pair = await this.issuer.startSession(user, client);
+    const pair = await this.issuer.startSession(user, client, "signup");
     // Nothing but this request knows the new account's password yet, so nothing can have changed it.
     if (!pair) throw new AuthError("SERVICE_UNAVAILABLE", "The new account could not be signed in; sign in with it.");
-    await this.deps.auditor.record("signup", client, { userId: user.id, sessionId: pair.sessionId });
     return pair;
   }
 }

@@ -1,9 +1,9 @@
 import type { AuthDeps } from "./deps";
 import type { NewRefreshToken } from "./ports";
 import { generateRefreshToken } from "./refresh-token-codec";
-import type { ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
+import type { AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
-type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "notify" | "clock" | "randomBytes" | "newId" | "policy">;
+type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "notify" | "clock" | "randomBytes" | "newId" | "policy" | "auditor">;
 
 export interface MintedRefreshToken {
   token: string;
@@ -16,9 +16,10 @@ export class TokenIssuer {
 
   /**
    * Null when the user's credentials changed after `user` was read (the session would be born
-   * dead: it is stamped with `user.credentialVersion`); nothing is written then.
+   * dead: it is stamped with `user.credentialVersion`); nothing is written then. `audited` names
+   * the event (user and session) written with the session, in the same statement.
    */
-  async startSession(user: UserRecord, client: ClientInfo): Promise<TokenPair | null> {
+  async startSession(user: UserRecord, client: ClientInfo, audited?: AuditEventType): Promise<TokenPair | null> {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.policy.sessionMaxAgeMs);
     const session: SessionRecord = {
@@ -35,7 +36,8 @@ export class TokenIssuer {
     };
     const refresh = this.mintRefreshToken(session, null, now);
     session.expiresAt = refresh.record.expiresAt;
-    if (!(await this.deps.sessions.create(session, refresh.record))) return null;
+    const audit = audited ? this.deps.auditor.event(audited, client, { userId: user.id, sessionId: session.id }) : undefined;
+    if (!(await this.deps.sessions.create(session, refresh.record, audit))) return null;
     this.deps.notify.sessionCreated(user.id, session.id);
     return this.pair(user, session.id, refresh);
   }

@@ -8,7 +8,7 @@ import type { Services } from "../graphql";
 import { createRateLimiter } from "../limits";
 import { createLogger, resolveLogFormat } from "../logger";
 import { createMailDelivery, MailDispatcher } from "../mail";
-import { type AuthOutcomes, meteredAuditLog, meteredRateLimiter } from "../metrics";
+import { type AuthOutcomes, meteredAuditLog, meteredRateLimiter, meteredSessionStore } from "../metrics";
 import { warnAboutRiskySettings } from "../startup-warnings";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { type CoreJobs, startCoreJobs } from "./core-jobs";
@@ -80,6 +80,7 @@ export async function openCore(config: Readonly<Config>, modules: readonly Modul
     const auth = createAuth({
       ...stores,
       audit: outcomes ? meteredAuditLog(stores.audit, outcomes) : stores.audit,
+      sessions: outcomes ? meteredSessionStore(stores.sessions, outcomes) : stores.sessions,
       ...authSettings(config, logger),
       signingKeys: signingKeySettings(config, keyStore),
       limiter: outcomes ? meteredRateLimiter(limits.limiter, outcomes) : limits.limiter,

@@ -1,5 +1,5 @@
 import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, RotationWrite, SessionStore } from "../auth/ports";
-import type { SessionRecord, SessionState } from "../auth/types";
+import type { AuditEvent, SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { HotSql } from "./hot-sql";
 import { readRefreshToken, rotateIfUnchanged } from "./optimistic-rotation";
@@ -17,8 +17,8 @@ export class PrismaSessionStore implements SessionStore {
     private readonly hot: HotSql,
   ) {}
 
-  create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean> {
-    return insertSessionWithToken(this.hot, session, firstToken);
+  create(session: NewSession, firstToken: NewRefreshToken, audit?: AuditEvent): Promise<boolean> {
+    return insertSessionWithToken(this.hot, session, firstToken, audit);
   }
 
   withLockedRefreshToken<T>(

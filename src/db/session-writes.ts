@@ -1,5 +1,7 @@
 import type { NewRefreshToken, NewSession, RotationTransaction } from "../auth/ports";
 import { Prisma } from "./generated/prisma/client";
+import type { AuditEvent } from "../auth/types";
+import { AUDIT_COLUMNS, auditValues } from "./audit-rows";
 import type { HotSql } from "./hot-sql";
 
 type Tx = Prisma.TransactionClient;
@@ -21,11 +23,13 @@ type Tx = Prisma.TransactionClient;
  * outlive the revocation. Each SELECT reads the CTE before it, so nothing is inserted unless
  * everything is. Returns whether the session was created.
  */
-export async function insertSessionWithToken(hot: HotSql, s: NewSession, t: NewRefreshToken): Promise<boolean> {
-  return (await hot.count(sessionWithTokenInsert(s, t))) === 1;
+export async function insertSessionWithToken(hot: HotSql, s: NewSession, t: NewRefreshToken, audit?: AuditEvent): Promise<boolean> {
+  return (await hot.count(sessionWithTokenInsert(s, t, audit))) === 1;
 }
 
-function sessionWithTokenInsert(s: NewSession, t: NewRefreshToken): Prisma.Sql {
+/** With `audit`, the event is inserted from the session row too: all three, or nothing. */
+function sessionWithTokenInsert(s: NewSession, t: NewRefreshToken, audit: AuditEvent | undefined): Prisma.Sql {
+  const audited = audit ? Prisma.sql`, audited AS (INSERT INTO audit_events ${AUDIT_COLUMNS} SELECT ${auditValues(audit)} FROM s)` : Prisma.empty;
   return Prisma.sql`
     WITH u AS (
       SELECT id FROM users
@@ -36,7 +40,7 @@ function sessionWithTokenInsert(s: NewSession, t: NewRefreshToken): Prisma.Sql {
       SELECT ${s.id}::uuid, u.id, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz, ${s.expiresAt}::timestamptz,
              ${s.absoluteExpiresAt}::timestamptz, ${s.userAgent}::text, ${s.ip}::text, ${s.credentialVersion}::int
         FROM u
-      RETURNING id)
+      RETURNING id)${audited}
     INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
     SELECT ${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
            ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz

@@ -5,5 +5,5 @@ export type { AuthOutcomes } from "./auth-outcomes";
 export { ACTIVE_SESSIONS_TTL_MS } from "./live-gauges";
 export type { LiveSources, PoolStats } from "./live-gauges";
 export { MAX_OPERATION_NAMES } from "./request-families";
-export { meteredAuditLog } from "./metered-audit-log";
+export { meteredAuditLog, meteredSessionStore } from "./metered-audit-log";
 export { meteredRateLimiter } from "./metered-rate-limiter";

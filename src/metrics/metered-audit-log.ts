@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditLog } from "../auth";
+import type { AuditEvent, AuditLog, SessionStore } from "../auth";
 import type { AuthOutcomes } from "./auth-outcomes";
 
 /**
@@ -16,6 +16,34 @@ export function meteredAuditLog(inner: AuditLog, outcomes: AuthOutcomes): AuditL
     recordOrCount: (event, times) => inner.recordOrCount(event, times),
     list: (page) => inner.list(page),
   };
+}
+
+/**
+ * The session store with the same counters: a login's, a signup's and a refresh's events are
+ * written by the store in the statement that opens or rotates the session, not through the audit
+ * port, and are counted once that statement has applied them. Every other method is the inner
+ * store's own, called on it.
+ */
+export function meteredSessionStore(inner: SessionStore, outcomes: AuthOutcomes): SessionStore {
+  const metered: Pick<SessionStore, "create" | "rotate"> = {
+    create: async (session, firstToken, audit) => {
+      const created = await inner.create(session, firstToken, audit);
+      if (created && audit) count(audit, outcomes);
+      return created;
+    },
+    rotate: async (write) => {
+      const applied = await inner.rotate(write);
+      if (applied) count(write.audit, outcomes);
+      return applied;
+    },
+  };
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === "create" || property === "rotate") return metered[property];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function count(event: AuditEvent, outcomes: AuthOutcomes): void {

@@ -60,5 +60,7 @@ describe("audit trail written by the services", () => {
     fx.audit.record = () => Promise.reject(new Error("audit table unavailable"));
     await expect(fx.signup()).resolves.toMatchObject({ user: { email: "ada@example.com" } });
     expect(fx.stores.users.rows.size).toBe(1);
+    // The signup event is not written through the port: it goes in with the session, atomically.
+    expect(fx.audit.events.map((e) => e.type)).toEqual(["signup"]);
   });
 });

@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import { AuthError, type AuditEvent, type AuditEventType, type AuditLog, type RateLimiter } from "../../src/auth";
-import { meteredAuditLog, meteredRateLimiter } from "../../src/metrics";
+import { meteredAuditLog, meteredRateLimiter, meteredSessionStore } from "../../src/metrics";
+import { memoryStores } from "../support/memory-stores";
 import { createAuthOutcomes } from "../../src/metrics/auth-outcomes";
 import { parsePrometheusText, valueOf } from "../support/prometheus-text";
 
@@ -24,6 +25,40 @@ function recordingAudit(fail = false): AuditLog & { recorded: AuditEvent[] } {
 async function scrape(registry: Registry) {
   return parsePrometheusText(await registry.metrics());
 }
+
+describe("meteredSessionStore", () => {
+  it("counts the events a session's statement writes once it applied them, and none it refused", async () => {
+    const registry = new Registry();
+    const stores = memoryStores();
+    const sessions = meteredSessionStore(stores.sessions, createAuthOutcomes(registry));
+    const user = await stores.users.create({ id: "5c8a0c4e-0000-4000-8000-000000000001", email: "ada@example.com", passwordHash: "h", role: "USER", createdAt: new Date(0), emailVerified: false });
+    const session = (credentialVersion: number) => ({
+      id: `5c8a0c4e-0000-4000-8000-00000000000${credentialVersion + 2}`,
+      userId: user.id,
+      createdAt: new Date(0),
+      lastUsedAt: new Date(0),
+      expiresAt: new Date(1e12),
+      absoluteExpiresAt: new Date(1e12),
+      userAgent: null,
+      ip: null,
+      credentialVersion,
+    });
+    const token = (sessionId: string, n: number) => ({ id: `5c8a0c4e-0000-4000-8000-00000000001${n}`, tokenHash: String(n).repeat(64), sessionId, parentId: null, createdAt: new Date(0), expiresAt: new Date(1e12) });
+    const live = session(0);
+    expect(await sessions.create(live, token(live.id, 1), event("login_succeeded"))).toBe(true);
+    const stale = session(1);
+    expect(await sessions.create(stale, token(stale.id, 2), event("login_succeeded"))).toBe(false);
+    const read = await sessions.findRefreshToken("1".repeat(64));
+    if (!read) throw new Error("the first token should be readable through the metered store");
+    const child = { ...token(live.id, 3), parentId: read.token.id };
+    expect(await sessions.rotate({ read, marksRotation: true, child, at: new Date(1), audit: event("refresh_rotated", { withinGrace: false }) })).toBe(true);
+    expect(await sessions.rotate({ read, marksRotation: true, child: token(live.id, 4), at: new Date(2), audit: event("refresh_rotated") })).toBe(false);
+    const samples = await scrape(registry);
+    expect(valueOf(samples, "auth_logins_total", { result: "success" })).toBe(1);
+    expect(valueOf(samples, "auth_refreshes_total", { result: "rotated" })).toBe(1);
+    expect(stores.audit.events.map((e) => e.type)).toEqual(["login_succeeded", "refresh_rotated"]);
+  });
+});
 
 describe("meteredAuditLog", () => {
   it("counts logins, login failures by reason, re-authentication failures by purpose and refreshes, and still records them", async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { at, loggedIn, newSession, newToken, readToken, type GetStores } from "./fixtures";
+import type { AuditEvent } from "../../../src/auth";
+import { at, loggedIn, newSession, newToken, newUser, readToken, type GetStores } from "./fixtures";
 
 export function sessionStoreContract(stores: GetStores): void {
   describe("SessionStore", () => {
@@ -17,6 +18,27 @@ export function sessionStoreContract(stores: GetStores): void {
       const clash = newToken(session.id, { tokenHash: token.tokenHash });
       await expect(stores().sessions.create(session, clash)).rejects.toThrow();
       expect(await stores().sessions.findState(session.id)).toBeNull();
+    });
+
+    it("writes the given audit event with the session, and none when the session is refused", async () => {
+      const user = await stores().users.create(newUser());
+      const event = (sessionId: string): AuditEvent => ({
+        id: randomUUID(),
+        type: "login_succeeded",
+        userId: user.id,
+        sessionId,
+        ip: "198.51.100.4",
+        userAgent: "contract",
+        requestId: "req-1",
+        detail: null,
+        createdAt: at(1),
+      });
+      const stale = newSession(user.id, { credentialVersion: 1 });
+      expect(await stores().sessions.create(stale, newToken(stale.id), event(stale.id))).toBe(false);
+      const session = newSession(user.id);
+      const written = event(session.id);
+      expect(await stores().sessions.create(session, newToken(session.id), written)).toBe(true);
+      expect(await stores().audit.list({ first: 10, userId: user.id })).toEqual([written]);
     });
 
     it("returns null state for unknown or malformed session ids", async () => {

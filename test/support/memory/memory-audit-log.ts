@@ -4,6 +4,14 @@ export class MemoryAuditLog implements AuditLog {
   events: AuditEvent[] = [];
 
   async record(event: AuditEvent): Promise<void> {
+    this.append(event);
+  }
+
+  /**
+   * What a store writing an event in the same statement as its action does (a session's, a
+   * rotation's): the row goes in with the action, not through this port's `record`.
+   */
+  append(event: AuditEvent): void {
     if (this.events.some((e) => e.id === event.id)) throw new Error("duplicate audit event id");
     this.events.push({ ...event, detail: event.detail ? { ...event.detail } : null });
   }

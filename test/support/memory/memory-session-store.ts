@@ -1,4 +1,5 @@
 import {
+  type AuditEvent,
   isSessionLive,
   type LockedRefreshToken,
   type NewRefreshToken,
@@ -26,13 +27,17 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(private readonly users: MemoryUserStore) {}
 
-  async create(session: NewSession, firstToken: NewRefreshToken): Promise<boolean> {
+  async create(session: NewSession, firstToken: NewRefreshToken, audit?: AuditEvent): Promise<boolean> {
     // Same constraints as the database, checked before any write so a failure leaves nothing behind.
     if (this.sessions.has(session.id) || this.tokens.has(firstToken.id)) throw new Error("duplicate id");
     const user = this.users.rows.get(session.userId);
     if (!user) throw new Error("unknown user");
     if (this.hashTaken(firstToken.tokenHash)) throw new Error("duplicate token hash");
     if (user.credentialVersion !== session.credentialVersion || user.disabled) return false;
+    if (audit) {
+      if (!this.audit) throw new Error("MemorySessionStore.audit is unset: build the stores with memoryStores()");
+      this.audit.append(audit); // throws on a duplicate id, before anything else is written
+    }
     this.sessions.set(session.id, { ...session, revokedAt: null, revokedReason: null });
     this.tokens.set(firstToken.id, { ...firstToken, rotatedAt: null, revokedAt: null });
     return true;
@@ -73,7 +78,7 @@ export class MemorySessionStore implements SessionStore {
       if (!token || token.sessionId !== session.id || token.revokedAt || (token.rotatedAt === null) !== w.marksRotation) return false;
       if (this.tokens.has(w.child.id) || this.hashTaken(w.child.tokenHash)) throw new Error("duplicate refresh token");
       if (!this.audit) throw new Error("MemorySessionStore.audit is unset: build the stores with memoryStores()");
-      await this.audit.record(w.audit); // throws on a duplicate id, before anything else is written
+      this.audit.append(w.audit); // throws on a duplicate id, before anything else is written
       if (w.marksRotation) token.rotatedAt = w.at;
       this.tokens.set(w.child.id, { ...w.child, rotatedAt: null, revokedAt: null });
       Object.assign(session, { lastUsedAt: w.at, expiresAt: w.child.expiresAt });
