@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { acquireDataDirLock } from "./data-dir-lock";
@@ -7,6 +9,25 @@ import { PrismaClient } from "./generated/prisma/client";
 import { pgliteHotSql } from "./hot-sql";
 import { closeOnce, pingPrisma } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
+import { ThreadedPGlite, type ThreadedPGliteOptions } from "./pglite-thread/threaded-pglite";
+import { readPgliteTemplate } from "./pglite-template";
+
+/*
+ * PostgreSQL's memory settings for an embedded, single-connection database: shared_buffers
+ * defaults to 128 MB, all of it resident once touched, for data that rarely reaches a few MB.
+ * Measured on a directory after 20,000 inserts and 3,000 lookups: 351 → 200 MB RSS, and 286 →
+ * 166 MB right after start.
+ */
+const START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...["-c", "shared_buffers=16MB", "-c", "temp_buffers=2MB", "-c", "wal_buffers=1MB", "-c", "maintenance_work_mem=16MB"],
+];
+
+/** Options for a directory: a fresh one (no PG_VERSION yet) is loaded from the template when there is one. */
+async function optionsFor(dataDir: string | null): Promise<ThreadedPGliteOptions> {
+  const fresh = dataDir === null || !existsSync(path.join(dataDir, "PG_VERSION"));
+  return { startParams: START_PARAMS, template: fresh ? await readPgliteTemplate() : null };
+}
 
 /**
  * pglite-prisma-adapter 0.6.1 is typed against driver-adapter-utils 6.10, whose `argTypes` shape
@@ -23,19 +44,25 @@ function pgliteAdapter(pglite: PGlite): PrismaAdapterFactory {
  * `databaseUrl` is only named in the refusal when another process holds it.
  */
 export async function openPglite(dataDir: string | null, databaseUrl?: string): Promise<Database> {
-  if (dataDir === null) return start(new PGlite(), async () => undefined);
+  if (dataDir === null) return start(new ThreadedPGlite(null, await optionsFor(null)), async () => undefined);
   const lock = await acquireDataDirLock(dataDir, databaseUrl === undefined ? {} : { databaseUrl });
   try {
     await mkdir(lock.dataDir, { recursive: true });
-    return await start(new PGlite(lock.dataDir), lock.release);
+    return await start(new ThreadedPGlite(lock.dataDir, await optionsFor(lock.dataDir)), lock.release);
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function start(pglite: PGlite, afterClose: () => Promise<void>): Promise<Database> {
-  await pglite.waitReady;
+async function start(threaded: ThreadedPGlite, afterClose: () => Promise<void>): Promise<Database> {
+  try {
+    await threaded.waitReady;
+  } catch (error) {
+    await threaded.abort();
+    throw error;
+  }
+  const pglite = threaded.asPGlite();
   const adapter = pgliteAdapter(pglite);
   const prisma = new PrismaClient({ adapter });
   return {
