@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { messages, PGlite } from "@electric-sql/pglite";
+import { ThreadedPGlite } from "../../../src/db/pglite-thread/threaded-pglite";
+import { writePgliteTemplate } from "../../../src/db/pglite-template";
+
+/** PGlite on its worker thread: what the adapter, the hot statements and the migrator rely on. */
+describe("ThreadedPGlite", () => {
+  let db: ThreadedPGlite;
+
+  beforeAll(async () => {
+    db = new ThreadedPGlite(null, { startParams: PGlite.defaultStartParams, template: null });
+    await db.waitReady;
+    await db.exec("CREATE TABLE t (id int PRIMARY KEY, at timestamptz, doc jsonb)");
+  }, 60_000);
+  afterAll(() => db.close());
+
+  it("parses PostgreSQL's text on this thread, with the caller's parsers over PGlite's own", async () => {
+    await db.query("INSERT INTO t VALUES (1, '2030-01-01T00:00:00Z', '{\"a\":1}')");
+    const plain = await db.query<{ id: number; at: Date; doc: unknown }>("SELECT * FROM t WHERE id = $1", [1]);
+    expect(plain.rows).toEqual([{ id: 1, at: new Date("2030-01-01T00:00:00Z"), doc: { a: 1 } }]);
+    const custom = await db.query<unknown[]>("SELECT id, at FROM t", [], { rowMode: "array", parsers: { 1184: (text: string) => `text:${text}` } });
+    expect(custom.rows).toEqual([[1, "text:2030-01-01 00:00:00+00"]]);
+    expect(custom.fields.map((f) => f.name)).toEqual(["id", "at"]);
+  });
+
+  it("rebuilds PostgreSQL's errors as PGlite's DatabaseError, with their code and constraint", async () => {
+    const error = await db.query("INSERT INTO t (id) VALUES (1)").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(messages.DatabaseError);
+    expect(error).toMatchObject({ code: "23505", severity: "ERROR", constraint: "t_pkey" });
+  });
+
+  it("runs nothing else inside a transaction: a statement sent meanwhile waits for its end", async () => {
+    const sent: { outside?: Promise<{ rows: unknown[] }> } = {};
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (id) VALUES (2)");
+      sent.outside = db.query<{ n: number }>("SELECT count(*)::int AS n FROM t WHERE id = 2");
+      await new Promise((r) => setTimeout(r, 50));
+      await tx.rollback();
+    });
+    expect((await sent.outside)?.rows).toEqual([{ n: 0 }]);
+  });
+
+  it("commits what the callback wrote, and rolls back when it throws", async () => {
+    await db.transaction((tx) => tx.query("INSERT INTO t (id) VALUES (3)"));
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id) VALUES (4)");
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect((await db.query<{ id: number }>("SELECT id FROM t WHERE id IN (3, 4) ORDER BY id")).rows).toEqual([{ id: 3 }]);
+  });
+
+  it("answers an error for each statement once closed, instead of hanging", async () => {
+    const other = new ThreadedPGlite(null, { startParams: PGlite.defaultStartParams, template: null });
+    await other.waitReady;
+    await other.close();
+    await expect(other.query("SELECT 1")).rejects.toThrow("closed");
+  }, 60_000);
+});
+
+describe("the fresh-directory template", () => {
+  it("is initdb's output: a directory loaded from it is a working database, kept on disk", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "pglite-template-"));
+    try {
+      const file = path.join(dir, "template.tar.gz");
+      await writePgliteTemplate(file);
+      const bytes = await readFile(file);
+      const dataDir = path.join(dir, "data");
+      const db = new ThreadedPGlite(dataDir, { startParams: PGlite.defaultStartParams, template: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+      await db.waitReady;
+      await db.exec("CREATE TABLE kept (id int)");
+      await db.close();
+      expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+      const again = new ThreadedPGlite(dataDir, { startParams: PGlite.defaultStartParams, template: null });
+      await again.waitReady;
+      expect((await again.query<{ n: number }>("SELECT count(*)::int AS n FROM kept")).rows).toEqual([{ n: 0 }]);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
