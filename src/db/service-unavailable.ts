@@ -61,6 +61,8 @@ const PG_MESSAGES = new Set([
   "Client has encountered a connection error and is not queryable",
   "Client was closed and is not queryable",
   "Query read timeout",
+  // ThreadedPGlite, once its thread has exited (closed, or crashed).
+  "The embedded database is not running",
 ]);
 
 const TRANSACTION_START_TIMEOUT = "Transaction API error: Unable to start a transaction in the given time.";

@@ -43,6 +43,8 @@ export class ThreadedPGlite {
   private turn: Promise<unknown> = Promise.resolve();
   readonly waitReady: Promise<void>;
   closed = false;
+  /** What the thread died of, when it did. */
+  private failure: unknown = null;
 
   constructor(dataDir: string | null, options: ThreadedPGliteOptions) {
     this.worker = new Worker(sourcePath(__dirname, "worker.cjs"), {
@@ -67,10 +69,14 @@ export class ThreadedPGlite {
       if (message.ok) waiting.resolve(message.result);
       else waiting.reject(rebuild(message.error));
     });
-    // A worker that dies fails whatever waits on it instead of leaving it hanging.
+    // A worker that dies fails whatever waits on it instead of leaving it hanging, and every
+    // statement after it fails at once; an error thrown in it must not crash this process.
+    this.worker.on("error", (error) => {
+      this.failure = error;
+    });
     this.worker.on("exit", (code) => {
       this.closed = true;
-      for (const waiting of this.pending.values()) waiting.reject(new Error(`the embedded database's thread exited (code ${code})`));
+      for (const waiting of this.pending.values()) waiting.reject(embeddedDatabaseDown(code, this.failure));
       this.pending.clear();
     });
   }
@@ -145,7 +151,7 @@ export class ThreadedPGlite {
   }
 
   private call(op: "query" | "exec" | "close", sql: string | null, params?: unknown[], options?: object): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error("the embedded database is closed"));
+    if (this.closed) return Promise.reject(embeddedDatabaseDown(null, this.failure));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       // Held only while a statement is out, as PGlite on this thread held nothing: an idle
@@ -155,6 +161,17 @@ export class ThreadedPGlite {
       this.worker.postMessage({ id, op, sql, params, options });
     });
   }
+}
+
+/**
+ * Every statement once the thread is gone, closed or crashed. Its message is one the outage
+ * classifier knows (src/db/service-unavailable.ts): callers answer SERVICE_UNAVAILABLE, /ready 503.
+ */
+export const EMBEDDED_DATABASE_DOWN = "The embedded database is not running";
+
+function embeddedDatabaseDown(exitCode: number | null, cause: unknown): Error {
+  const detail = exitCode === null ? "" : ` (its thread exited with code ${exitCode})`;
+  return Object.assign(new Error(EMBEDDED_DATABASE_DOWN), { cause: cause ?? undefined, detail: `${EMBEDDED_DATABASE_DOWN}${detail}` });
 }
 
 /** Text values parsed here, with the caller's parsers over PGlite's own (as PGlite would). */

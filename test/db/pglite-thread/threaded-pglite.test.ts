@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { messages, PGlite } from "@electric-sql/pglite";
-import { ThreadedPGlite } from "../../../src/db/pglite-thread/threaded-pglite";
+import { EMBEDDED_DATABASE_DOWN, ThreadedPGlite } from "../../../src/db/pglite-thread/threaded-pglite";
+import { isDatabaseUnavailable } from "../../../src/db/service-unavailable";
 import { writePgliteTemplate } from "../../../src/db/pglite-template";
 
 /** PGlite on its worker thread: what the adapter, the hot statements and the migrator rely on. */
@@ -54,11 +55,24 @@ describe("ThreadedPGlite", () => {
     expect((await db.query<{ id: number }>("SELECT id FROM t WHERE id IN (3, 4) ORDER BY id")).rows).toEqual([{ id: 3 }]);
   });
 
-  it("answers an error for each statement once closed, instead of hanging", async () => {
+  it("answers an outage for each statement once closed, instead of hanging", async () => {
     const other = new ThreadedPGlite(null, { startParams: PGlite.defaultStartParams, template: null });
     await other.waitReady;
     await other.close();
-    await expect(other.query("SELECT 1")).rejects.toThrow("closed");
+    const error = await other.query("SELECT 1").catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: EMBEDDED_DATABASE_DOWN });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  }, 60_000);
+
+  it("a thread that dies fails the statement in flight as an outage, and this process lives on", async () => {
+    const other = new ThreadedPGlite(null, { startParams: PGlite.defaultStartParams, template: null });
+    await other.waitReady;
+    const inFlight = other.query("SELECT pg_sleep(2)").catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await other.abort();
+    const error = await inFlight;
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(await other.query("SELECT 1").catch((e: unknown) => e))).toBe(true);
   }, 60_000);
 });
 
