@@ -66,5 +66,10 @@ if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.
 // A fresh embedded database directory starts from initdb's output for this PGlite release
 // (src/db/pglite-template.ts): written once here, ~4 s, instead of at every fresh start.
 const template = join(root, "dist", "src", "build", "make-pglite-template.js");
-if (existsSync(template)) execFileSync(process.execPath, [template], { cwd: root, stdio: "inherit" });
+try {
+  if (existsSync(template)) execFileSync(process.execPath, [template], { cwd: root, stdio: "inherit" });
+} catch {
+  // Killed (out of memory, say): a fresh directory then runs initdb, slower but the same.
+  process.stderr.write("warning: the PGlite template could not be written; fresh embedded directories will run initdb\n");
+}
 writeFileSync(stampPath, `${current}\n`);

@@ -31,20 +31,42 @@ function parameters(statement: Prisma.Sql): unknown[] {
 /** Hot statements are few and fixed, so each is prepared once per connection; more would mean a bug. */
 const MAX_PREPARED = 64;
 
+/**
+ * A named statement the server connection does not have (26000) or already has under that name
+ * (42P05): what a transaction-mode pooler (PgBouncer before 1.21, or with max_prepared_statements
+ * at 0) does to statements prepared per client connection. Neither ran, so it is safe to retry.
+ */
+const PREPARED_STATEMENT_CLASH = new Set(["26000", "42P05"]);
+
+/** The name a statement is prepared under: from its text, so call sites sharing one share it. */
+export function statementName(text: string): string {
+  return `hot_${createHash("sha256").update(text).digest("base64url").slice(0, 22)}`;
+}
+
 export function pgHotSql(pool: Pool): HotSql {
   const names = new Map<string, string>();
-  // Named after their text, so two call sites sharing a statement share its preparation.
+  let preparing = true;
   const nameOf = (text: string): string | undefined => {
+    if (!preparing) return undefined;
     let name = names.get(text);
     if (name === undefined && names.size < MAX_PREPARED) {
-      name = `hot_${createHash("sha256").update(text).digest("base64url").slice(0, 22)}`;
+      name = statementName(text);
       names.set(text, name);
     }
     return name;
   };
-  const run = (statement: Prisma.Sql) => {
+  const run = async (statement: Prisma.Sql) => {
     const name = nameOf(statement.text);
-    return pool.query(name === undefined ? { text: statement.text, values: parameters(statement) } : { name, text: statement.text, values: parameters(statement) });
+    const unnamed = { text: statement.text, values: parameters(statement) };
+    if (name === undefined) return pool.query(unnamed);
+    try {
+      return await pool.query({ name, ...unnamed });
+    } catch (error) {
+      if (!PREPARED_STATEMENT_CLASH.has(String((error as { code?: unknown }).code))) throw error;
+      // Behind such a pooler, from now on every statement goes unnamed, as Prisma's own do.
+      preparing = false;
+      return pool.query(unnamed);
+    }
   };
   return {
     rows: async <R>(statement: Prisma.Sql) => (await run(statement)).rows as R[],

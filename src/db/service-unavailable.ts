@@ -61,7 +61,7 @@ const PG_MESSAGES = new Set([
   "Client has encountered a connection error and is not queryable",
   "Client was closed and is not queryable",
   "Query read timeout",
-  // ThreadedPGlite, once its thread has exited (closed, or crashed).
+  // ThreadedPGlite, once its thread has died (not when this process closed the database).
   "The embedded database is not running",
 ]);
 

@@ -45,6 +45,10 @@ export class ThreadedPGlite {
   closed = false;
   /** What the thread died of, when it did. */
   private failure: unknown = null;
+  /** The thread ended without close() or abort(): an outage rather than a database this process closed. */
+  private crashed = false;
+  /** close() or abort() has begun: the thread's end is this process's doing. */
+  private closing = false;
 
   constructor(dataDir: string | null, options: ThreadedPGliteOptions) {
     this.worker = new Worker(sourcePath(__dirname, "worker.cjs"), {
@@ -60,6 +64,8 @@ export class ThreadedPGlite {
       };
       this.worker.once("message", onFirst);
       this.worker.once("error", reject);
+      // A thread that ends before saying either (terminated, process.exit) must not leave the start hanging.
+      this.worker.once("exit", (code) => reject(embeddedDatabaseDown(code, this.failure)));
     });
     this.worker.on("message", (message: Reply) => {
       const waiting = this.pending.get(message.id);
@@ -75,8 +81,9 @@ export class ThreadedPGlite {
       this.failure = error;
     });
     this.worker.on("exit", (code) => {
+      if (!this.closing) this.crashed = true;
       this.closed = true;
-      for (const waiting of this.pending.values()) waiting.reject(embeddedDatabaseDown(code, this.failure));
+      for (const waiting of this.pending.values()) waiting.reject(this.gone(code));
       this.pending.clear();
     });
   }
@@ -94,9 +101,14 @@ export class ThreadedPGlite {
     return this.inTurn(async () => {
       await this.call("exec", "BEGIN");
       let rolledBack: Promise<unknown> | null = null;
+      let done = false;
+      // A statement after the end would run outside the transaction, or inside the next caller's.
+      const open = () => {
+        if (done || rolledBack) throw new Error("Transaction is closed");
+      };
       const tx: ThreadedTransaction = {
-        query: <R>(sql: string, params: unknown[] = [], options: QueryOptions = {}) => this.run<R>(sql, params, options),
-        exec: (sql: string, options: QueryOptions = {}) => this.runScript(sql, options),
+        query: async <R>(sql: string, params: unknown[] = [], options: QueryOptions = {}) => (open(), this.run<R>(sql, params, options)),
+        exec: async (sql: string, options: QueryOptions = {}) => (open(), this.runScript(sql, options)),
         rollback: async () => {
           rolledBack ??= this.call("exec", "ROLLBACK");
           await rolledBack;
@@ -107,9 +119,11 @@ export class ThreadedPGlite {
       };
       try {
         const result = await work(tx);
+        done = true;
         await (rolledBack ?? this.call("exec", "COMMIT"));
         return result;
       } catch (error) {
+        done = true;
         await (rolledBack ?? this.call("exec", "ROLLBACK")).catch(() => undefined);
         throw error;
       }
@@ -117,14 +131,21 @@ export class ThreadedPGlite {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     await this.inTurn(() => this.call("close", null));
     await this.worker.terminate();
     this.closed = true;
   }
 
+  /** A closed database answers as PGlite's own did; a crashed thread is an outage. */
+  private gone(exitCode: number | null): Error {
+    return this.crashed ? embeddedDatabaseDown(exitCode, this.failure) : new Error("PGlite is closed");
+  }
+
   /** Stops the thread without closing the database cleanly: for a start that failed. */
   async abort(): Promise<void> {
+    this.closing = true;
     this.closed = true;
     await this.worker.terminate();
   }
@@ -151,21 +172,23 @@ export class ThreadedPGlite {
   }
 
   private call(op: "query" | "exec" | "close", sql: string | null, params?: unknown[], options?: object): Promise<unknown> {
-    if (this.closed) return Promise.reject(embeddedDatabaseDown(null, this.failure));
+    if (this.closed) return Promise.reject(this.gone(null));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      // Throws for what cannot cross threads (a function among the parameters): nothing is out then.
+      this.worker.postMessage({ id, op, sql, params, options });
       // Held only while a statement is out, as PGlite on this thread held nothing: an idle
       // database never keeps the process alive, a query in flight always does.
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, sql, params, options });
     });
   }
 }
 
 /**
- * Every statement once the thread is gone, closed or crashed. Its message is one the outage
- * classifier knows (src/db/service-unavailable.ts): callers answer SERVICE_UNAVAILABLE, /ready 503.
+ * Every statement once the thread has died on its own (not closed by this process). Its message
+ * is one the outage classifier knows (src/db/service-unavailable.ts): callers answer
+ * SERVICE_UNAVAILABLE, /ready 503.
  */
 export const EMBEDDED_DATABASE_DOWN = "The embedded database is not running";
 

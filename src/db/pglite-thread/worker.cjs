@@ -13,7 +13,9 @@ let isDatabaseError = () => false;
 async function main() {
   const { PGlite, messages, types } = await import("@electric-sql/pglite");
   isDatabaseError = (error) => error instanceof messages.DatabaseError;
-  // Every type PGlite would parse (its parsers are keyed by type oid), left as text.
+  // Every type PGlite would parse (its parsers are keyed by type oid), left as text. Array types
+  // still come split into arrays of text (PGlite builds their parsers itself); no column or
+  // statement of this server returns one.
   const asText = {};
   for (const oid of Object.keys(types.parsers)) if (/^\d+$/.test(oid)) asText[oid] = (value) => value;
   const { dataDir, startParams, template } = workerData;
