@@ -35,10 +35,11 @@ export function refreshTokenRead(tokenHash: string): Prisma.Sql {
 /**
  * SessionStore.rotate as one statement, so atomic without a transaction and holding its locks only
  * while it runs. `s` locks the session row first (the order revocation and the locked rotation
- * take), then `t` the token row; a row changed while the statement waited for its lock is
- * re-checked in its newest version (READ COMMITTED's re-evaluation of locked rows), so a rotation,
- * revocation or password change that committed meanwhile empties `s` or `t` and nothing is
- * written. The user row is read from the statement's snapshot, as the locked path reads it: a
+ * take), then `t` the token row: `t` waits for `s` through EXISTS (a one-time filter) and finds the
+ * token by its primary key, never by scanning a long-lived session's whole chain of tokens. A row
+ * changed while the statement waited for its lock is re-checked in its newest version (READ
+ * COMMITTED's re-evaluation of locked rows), so a rotation, revocation or password change that
+ * committed meanwhile empties `s` or `t` and nothing is written. The user row is read from the statement's snapshot, as the locked path reads it: a
  * password change or disable re-keys or revokes the session row, which `s` does see.
  * Every write hangs off `t`, so either all four happen (the audit event included) or none.
  */
@@ -59,7 +60,7 @@ export function rotation(w: RotationWrite): Prisma.Sql {
          FOR UPDATE OF s
     ), t AS (
       SELECT id, session_id FROM refresh_tokens
-       WHERE id = ${token.id}::uuid AND session_id = (SELECT id FROM s) AND revoked_at IS NULL
+       WHERE id = ${token.id}::uuid AND session_id = ${session.id}::uuid AND EXISTS (SELECT 1 FROM s) AND revoked_at IS NULL
          AND (rotated_at IS NULL) = ${w.marksRotation}::boolean
          FOR UPDATE
     ), marked AS (
