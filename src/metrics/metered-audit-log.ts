@@ -37,11 +37,19 @@ export function meteredSessionStore(inner: SessionStore, outcomes: AuthOutcomes)
       return applied;
     },
   };
+  // Bound once per method, not on every call: findState runs on every authenticated request.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(inner, {
     get(target, property) {
       if (property === "create" || property === "rotate") return metered[property];
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== "function") return value;
+      let method = bound.get(property);
+      if (method === undefined) {
+        method = (value as (...args: unknown[]) => unknown).bind(target);
+        bound.set(property, method);
+      }
+      return method;
     },
   });
 }
