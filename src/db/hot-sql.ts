@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PGlite } from "@electric-sql/pglite";
+import type { Results } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import type { Prisma } from "./generated/prisma/client";
 
@@ -74,8 +74,27 @@ export function pgHotSql(pool: Pool): HotSql {
   };
 }
 
-export function pgliteHotSql(pglite: PGlite): HotSql {
-  const run = (statement: Prisma.Sql) => pglite.query(statement.text, parameters(statement));
+/** What the embedded database offers for them: ThreadedPGlite's named, once-parsed statements. */
+export interface PreparingPGlite {
+  query<T>(sql: string, params: unknown[]): Promise<Results<T>>;
+  prepared<T>(name: string, sql: string, params: unknown[]): Promise<Results<T>>;
+}
+
+export function pgliteHotSql(pglite: PreparingPGlite): HotSql {
+  const names = new Map<string, string>();
+  // Same bound as on pg: past it, statements still run, each parsed anew.
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) {
+      name = statementName(text);
+      names.set(text, name);
+    }
+    return name;
+  };
+  const run = (statement: Prisma.Sql) => {
+    const name = nameOf(statement.text);
+    return name === undefined ? pglite.query(statement.text, parameters(statement)) : pglite.prepared(name, statement.text, parameters(statement));
+  };
   return {
     rows: async <R>(statement: Prisma.Sql) => (await run(statement)).rows as R[],
     count: async (statement: Prisma.Sql) => {

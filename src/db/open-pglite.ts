@@ -70,7 +70,7 @@ async function start(threaded: ThreadedPGlite, afterClose: () => Promise<void>):
     prisma,
     adapter,
     sql: pgliteSqlDriver(pglite),
-    hot: pgliteHotSql(pglite),
+    hot: pgliteHotSql(threaded),
     poolStats: null,
     ping: () => pingPrisma(prisma),
     close: closeOnce(async () => {

@@ -92,6 +92,17 @@ export class ThreadedPGlite {
     return this.inTurn(() => this.run<T>(sql, params, options));
   }
 
+  /**
+   * One statement prepared under `name` on the thread's first use of it, then only bound and run
+   * (the hot statements: see worker.cjs). Parameters travel as PostgreSQL's text, as pg sends
+   * them; one that has no single text form here (an array, bytes) sends the statement unnamed.
+   */
+  prepared<T>(name: string, sql: string, params: unknown[]): Promise<Results<T>> {
+    const text = asParameterText(params);
+    if (text === null) return this.query<T>(sql, params);
+    return this.inTurn(async () => parse((await this.call("prepared", sql, text, { name })) as Results<T>, undefined));
+  }
+
   exec(sql: string, options: QueryOptions = {}): Promise<Results[]> {
     return this.inTurn(() => this.runScript(sql, options));
   }
@@ -171,7 +182,7 @@ export class ThreadedPGlite {
     return ((await this.call("exec", sql, undefined, sendable)) as Results[]).map((result) => parse(result, parsers));
   }
 
-  private call(op: "query" | "exec" | "close", sql: string | null, params?: unknown[], options?: object): Promise<unknown> {
+  private call(op: "query" | "exec" | "prepared" | "close", sql: string | null, params?: unknown[], options?: object): Promise<unknown> {
     if (this.closed) return Promise.reject(this.gone(null));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -195,6 +206,24 @@ export const EMBEDDED_DATABASE_DOWN = "The embedded database is not running";
 function embeddedDatabaseDown(exitCode: number | null, cause: unknown): Error {
   const detail = exitCode === null ? "" : ` (its thread exited with code ${exitCode})`;
   return Object.assign(new Error(EMBEDDED_DATABASE_DOWN), { cause: cause ?? undefined, detail: `${EMBEDDED_DATABASE_DOWN}${detail}` });
+}
+
+/**
+ * Parameters as PostgreSQL's text input, as PGlite's query() would serialize them (numbers and
+ * booleans by toString, objects as JSON); null when one needs a type-driven serializer.
+ */
+function asParameterText(params: unknown[]): (string | null)[] | null {
+  const text: (string | null)[] = [];
+  for (const value of params) {
+    if (value === null || value === undefined) text.push(null);
+    else if (typeof value === "string") text.push(value);
+    else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") text.push(String(value));
+    else if (value instanceof Date) text.push(value.toISOString());
+    else if (Array.isArray(value) || ArrayBuffer.isView(value)) return null;
+    else if (typeof value === "object") text.push(JSON.stringify(value));
+    else return null;
+  }
+  return text;
 }
 
 /** Text values parsed here, with the caller's parsers over PGlite's own (as PGlite would). */

@@ -64,6 +64,62 @@ describe("ThreadedPGlite", () => {
     expect((await db.query<{ id: number }>("SELECT id FROM t WHERE id IN (3, 4) ORDER BY id")).rows).toEqual([{ id: 3 }]);
   });
 
+  describe("prepared statements (the hot statements)", () => {
+    const select = "SELECT id, at, doc, $2::text AS note FROM t WHERE id = $1";
+
+    it("answer as query() does, parsed the same way, and are parsed once per name", async () => {
+      await db.query("INSERT INTO t VALUES (10, '2031-05-06T07:08:09.123Z', '{\"b\":[1,2]}')");
+      const plain = await db.query(select, [10, "x"]);
+      for (let i = 0; i < 3; i++) {
+        const prepared = await db.prepared("hot_t_select", select, [10, "x"]);
+        expect(prepared.rows).toEqual(plain.rows);
+        expect(prepared.rows).toEqual([{ id: 10, at: new Date("2031-05-06T07:08:09.123Z"), doc: { b: [1, 2] }, note: "x" }]);
+        expect(prepared.fields.map((f) => f.name)).toEqual(["id", "at", "doc", "note"]);
+      }
+      const known = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'hot_t_select'");
+      expect(known.rows).toEqual([{ n: 1 }]);
+    });
+
+    it("send numbers, booleans, dates, objects and nulls as their text, and count written rows", async () => {
+      const insert = "INSERT INTO t (id, at, doc) SELECT $1::int, $2::timestamptz, $3::jsonb WHERE $4::boolean";
+      const written = await db.prepared("hot_t_insert", insert, [11, new Date("2032-01-01T00:00:00Z"), { c: "é\u0000".slice(0, 1) }, true]);
+      expect(written).toMatchObject({ affectedRows: 1, rows: [] });
+      const skipped = await db.prepared("hot_t_insert", insert, [12, null, null, false]);
+      expect(skipped).toMatchObject({ affectedRows: 0 });
+      const row = await db.query("SELECT at, doc FROM t WHERE id = 11");
+      expect(row.rows).toEqual([{ at: new Date("2032-01-01T00:00:00Z"), doc: { c: "é" } }]);
+    });
+
+    it("fail with PostgreSQL's error, and the statement still runs afterwards", async () => {
+      const insert = "INSERT INTO t (id) VALUES ($1::int)";
+      await db.prepared("hot_t_insert_id", insert, [13]);
+      const error = await db.prepared("hot_t_insert_id", insert, [13]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(messages.DatabaseError);
+      expect(error).toMatchObject({ code: "23505", constraint: "t_pkey" });
+      await expect(db.prepared("hot_t_insert_id", insert, [14])).resolves.toMatchObject({ affectedRows: 1 });
+      // A statement PostgreSQL cannot parse is not remembered as prepared: it fails again, the same way.
+      for (let i = 0; i < 2; i++) await expect(db.prepared("hot_t_bad", "SELEC 1", [])).rejects.toMatchObject({ code: "42601" });
+    });
+
+    it("send a statement whose parameters need a typed serializer (an array) unnamed, through query()", async () => {
+      const result = await db.prepared<{ n: number }>("hot_t_array", "SELECT cardinality($1::int[])::int AS n", [[1, 2, 3]]);
+      expect(result.rows).toEqual([{ n: 3 }]);
+      const known = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'hot_t_array'");
+      expect(known.rows).toEqual([{ n: 0 }]);
+    });
+
+    it("wait for an open transaction to end, as every statement outside it does", async () => {
+      const sent: { outside?: Promise<{ rows: unknown[] }> } = {};
+      await db.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id) VALUES (15)");
+        sent.outside = db.prepared("hot_t_count", "SELECT count(*)::int AS n FROM t WHERE id = $1", [15]);
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.rollback();
+      });
+      expect((await sent.outside)?.rows).toEqual([{ n: 0 }]);
+    });
+  });
+
   it("once closed, answers each statement as PGlite did (\"PGlite is closed\"), instead of hanging", async () => {
     const other = new ThreadedPGlite(null, { startParams: PGlite.defaultStartParams, template: null });
     await other.waitReady;
