@@ -12,6 +12,7 @@ import argon2 from "argon2";
 import { OWASP_ARGON2_PARAMS } from "../src/auth";
 import { BENCH_PASSWORD } from "./accounts";
 import { recordGoal } from "./goals";
+import { leanGql } from "./lean-client";
 import { cannon, gql, median, PAIR, percentile, refreshThroughput } from "./measure";
 import { withFreshPostgres } from "./postgres";
 import { cpuSeconds, rssKiB } from "./proc";
@@ -145,7 +146,7 @@ const SIGNUP = `mutation($i: SignupInput!) { signup(input: $i) { ${PAIR} } }`;
 const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { ${PAIR} } }`;
 
 const login = (url: string) =>
-  gql<{ login: { accessToken: string; refreshToken: string } }>(url, LOGIN, { i: { email: EMAIL, password: BENCH_PASSWORD } });
+  leanGql<{ login: { accessToken: string; refreshToken: string } }>(url, LOGIN, { i: { email: EMAIL, password: BENCH_PASSWORD } });
 
 /** Login and signup next to a bare argon2id verify and hash (same parameters), interleaved. */
 async function credentialGoals(engine: Engine, url: string): Promise<void> {
@@ -160,7 +161,7 @@ async function credentialGoals(engine: Engine, url: string): Promise<void> {
   for (let i = -3; i < 30; i++) {
     const l = await timed(() => login(url));
     const v = await timed(() => argon2.verify(hash, BENCH_PASSWORD));
-    const s = await timed(() => gql(url, SIGNUP, { i: { email: `goal-${i + 3}@example.com`, password: BENCH_PASSWORD } }));
+    const s = await timed(() => leanGql(url, SIGNUP, { i: { email: `goal-${i + 3}@example.com`, password: BENCH_PASSWORD } }));
     const h = await timed(hashOnce);
     if (i < 0) continue; // warm-up
     samples.login.push(l);

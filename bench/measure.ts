@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { leanGql } from "./lean-client";
 
 export const PAIR = "accessToken refreshToken";
 
@@ -82,7 +83,8 @@ export async function cannonGet(url: string, headers: Record<string, string>, st
 /**
  * Refresh throughput: `tokens.length` independent token chains, each rotating its own token as fast
  * as it can for `seconds` (a refresh token cannot be replayed, so autocannon's fixed body won't do).
- * Each chain's latest token is written back into `tokens`, so a later round can continue it.
+ * Each chain's latest token is written back into `tokens`, so a later round can continue it. Over
+ * the lean client, as light as autocannon's, so that refresh and `me` are compared on equal terms.
  */
 export async function refreshThroughput(url: string, tokens: string[], seconds: number) {
   const deadline = Date.now() + seconds * 1000;
@@ -91,7 +93,7 @@ export async function refreshThroughput(url: string, tokens: string[], seconds: 
     tokens.map(async (initial, i) => {
       let token = initial;
       while (Date.now() < deadline) {
-        const data = await gql<{ refreshToken: { refreshToken: string } }>(
+        const data = await leanGql<{ refreshToken: { refreshToken: string } }>(
           url,
           `mutation($t: String) { refreshToken(refreshToken: $t) { ${PAIR} } }`,
           { t: token },

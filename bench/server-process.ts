@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface RunningServer {
@@ -40,7 +41,22 @@ export async function startBuiltServer(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<{ server: RunningServer; readyMs: number }> {
-  return spawnServer([...nodeArgs, join(ROOT, "dist/src/main.js")], databaseUrl, port, env, 5);
+  return spawnServer([...nodeArgs, join(ROOT, "dist/src/main.js")], databaseUrl, port, { ...startScriptEnv(), ...env }, 5);
+}
+
+/**
+ * The variables package.json's start script sets before `node` (MALLOC_ARENA_MAX), read
+ * from the script itself so that the bench runs what `npm start` runs.
+ */
+export function startScriptEnv(): Record<string, string> {
+  const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const env: Record<string, string> = {};
+  for (const word of script.split(/\s+/)) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word);
+    if (!assignment) break;
+    env[assignment[1] ?? ""] = assignment[2] ?? "";
+  }
+  return env;
 }
 
 async function spawnServer(
