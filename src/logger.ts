@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import pinoPretty from "pino-pretty";
+import type { PrettyOptions } from "pino-pretty";
 
 /** Paths that may hold credentials; pino replaces them before anything is written. */
 export const REDACTED_PATHS = [
@@ -61,6 +61,8 @@ interface RequestLine {
 
 /** `12:04:05.123 INFO POST /graphql 200 4.1 ms login`: the request line's fields become its message. */
 function prettyStream(destination?: pino.DestinationStream): pino.DestinationStream {
+  // Loaded only for a terminal: JSON logging (production) never needs it.
+  const pinoPretty = require("pino-pretty") as (options: PrettyOptions) => pino.DestinationStream;
   return pinoPretty({
     destination: destination ?? 1,
     sync: true,

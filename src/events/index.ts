@@ -4,7 +4,7 @@ export type { SecurityEvents, SecurityEventsOptions } from "./open-security-even
 export { FanoutBus } from "./fanout-bus";
 export { PostgresTransport, LISTENER_APPLICATION_NAME } from "./postgres-transport";
 export type { PostgresTransportOptions } from "./postgres-transport";
-export { PUBLISHER_NAME_PREFIX, RedisTransport, SUBSCRIBER_NAME_PREFIX } from "./redis-transport";
-export type { RedisTransportOptions } from "./redis-transport";
+// The Redis transport is not re-exported: importing it loads ioredis (~30 ms of every start), so
+// only open-security-events loads it, and only with a Redis URL. Import "./redis-transport" itself.
 export type { BackoffPolicy } from "./backoff";
 export type { EventTransport, TransportHandlers } from "./transport";

@@ -2,7 +2,6 @@ import type { AuthLogger, Clock, SecurityEventBus } from "../auth";
 import { parseDatabaseUrl } from "../db";
 import { FanoutBus } from "./fanout-bus";
 import { PostgresTransport } from "./postgres-transport";
-import { RedisTransport } from "./redis-transport";
 import type { EventTransport } from "./transport";
 
 export interface SecurityEventsOptions {
@@ -52,6 +51,8 @@ function chooseTransport(options: SecurityEventsOptions): EventTransport | null 
   // this process and the local bus reaches all who need to know (REDIS_URL or not).
   if (target.kind === "pglite") return null;
   if (options.redisUrl) {
+    // Loaded only with a Redis URL: ioredis cost ~30 ms of every start, Redis or not.
+    const { RedisTransport } = require("./redis-transport") as typeof import("./redis-transport");
     return new RedisTransport({ url: options.redisUrl, channel: `${options.redisKeyPrefix}:security-events`, logger });
   }
   return new PostgresTransport({ connectionString: target.connectionString, channel: POSTGRES_CHANNEL, logger });

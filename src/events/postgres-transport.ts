@@ -1,4 +1,4 @@
-import { Client, escapeIdentifier } from "pg";
+import type { Client } from "pg";
 import type { AuthLogger } from "../auth";
 import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
 import { Outbox } from "./outbox";
@@ -76,7 +76,10 @@ export class PostgresTransport implements EventTransport {
 
   private connect(): void {
     if (this.closed) return;
-    const client = new Client({
+    // Loaded here, not at import: an embedded (PGlite) server imports this file but never builds
+    // a transport, and pg cost ~20 ms of its start.
+    const { Client: PgClient, escapeIdentifier } = require("pg") as typeof import("pg");
+    const client = new PgClient({
       connectionString: this.options.connectionString,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,

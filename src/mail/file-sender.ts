@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { link, mkdir, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { createTransport, type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Clock } from "../auth/clock";
 import type { MailSender, RenderedMail } from "../auth/mail";
+import { loadNodemailer } from "./load-nodemailer";
 import { messageOf } from "./message";
 
 const MAX_SAME_NAME = 100;
@@ -19,7 +20,7 @@ export class FileSender implements MailSender {
     private readonly dir: string,
     private readonly clock: Clock,
   ) {
-    this.composer = createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+    this.composer = loadNodemailer().createTransport({ streamTransport: true, buffer: true, newline: "windows" });
   }
 
   /** Resolves with the path of the file written. */

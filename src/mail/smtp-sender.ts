@@ -1,5 +1,6 @@
-import { createTransport, type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { MailSender, RenderedMail } from "../auth/mail";
+import { loadNodemailer } from "./load-nodemailer";
 import { messageOf } from "./message";
 
 export interface SmtpTimeouts {
@@ -22,7 +23,7 @@ export class SmtpSender implements MailSender {
   private readonly transport: Transporter;
 
   constructor(url: string, timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS) {
-    this.transport = createTransport({
+    this.transport = loadNodemailer().createTransport({
       url,
       connectionTimeout: timeouts.connectionMs,
       greetingTimeout: timeouts.greetingMs,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { SUBSCRIBER_NAME_PREFIX } from "../../src/events";
+import { SUBSCRIBER_NAME_PREFIX } from "../../src/events/redis-transport";
 import { describeWithPostgres, describeWithRedis, testRedisUrl } from "../support/services";
 import { describeCrossInstanceEvents, postgresListeners } from "./cross-instance-events";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { PUBLISHER_NAME_PREFIX, RedisTransport, SUBSCRIBER_NAME_PREFIX } from "../../src/events";
+import { PUBLISHER_NAME_PREFIX, RedisTransport, SUBSCRIBER_NAME_PREFIX } from "../../src/events/redis-transport";
 import { freePort } from "../support/fake-postgres";
 import { describeWithRedis, testRedisUrl } from "../support/services";
 import { eventually, TEST_BACKOFF, transportContract } from "./transport-contract";
