@@ -95,9 +95,12 @@ export class ThreadedPGlite {
   /**
    * One statement prepared under `name` on the thread's first use of it, then only bound and run
    * (the hot statements: see worker.cjs). Parameters travel as PostgreSQL's text, as pg sends
-   * them; one that has no single text form here (an array, bytes) sends the statement unnamed.
+   * them, which is what query() sends for the values the hot statements pass (text, integers,
+   * booleans, nulls, each cast in the SQL). Any other value (a date, an object, bytes) sends the
+   * statement through query(), whose serializers follow each parameter's type. No hot statement
+   * returns an array column: those would come back as PostgreSQL's text here.
    */
-  prepared<T>(name: string, sql: string, params: unknown[]): Promise<Results<T>> {
+  async prepared<T>(name: string, sql: string, params: unknown[]): Promise<Results<T>> {
     const text = asParameterText(params);
     if (text === null) return this.query<T>(sql, params);
     return this.inTurn(async () => parse((await this.call("prepared", sql, text, { name })) as Results<T>, undefined));
@@ -209,18 +212,15 @@ function embeddedDatabaseDown(exitCode: number | null, cause: unknown): Error {
 }
 
 /**
- * Parameters as PostgreSQL's text input, as PGlite's query() would serialize them (numbers and
- * booleans by toString, objects as JSON); null when one needs a type-driven serializer.
+ * Parameters as PostgreSQL's text input when each is a string, a finite number, a boolean or
+ * null; otherwise null (the caller then lets query() serialize them by type).
  */
 function asParameterText(params: unknown[]): (string | null)[] | null {
   const text: (string | null)[] = [];
   for (const value of params) {
     if (value === null || value === undefined) text.push(null);
     else if (typeof value === "string") text.push(value);
-    else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") text.push(String(value));
-    else if (value instanceof Date) text.push(value.toISOString());
-    else if (Array.isArray(value) || ArrayBuffer.isView(value)) return null;
-    else if (typeof value === "object") text.push(JSON.stringify(value));
+    else if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") text.push(String(value));
     else return null;
   }
   return text;

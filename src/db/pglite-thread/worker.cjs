@@ -56,17 +56,32 @@ async function main() {
 function preparedStatements(pglite, serialize, parseResult) {
   const names = new Set();
   const send = (...parts) => pglite.execProtocol(Buffer.concat(parts));
+  // Closing a name PostgreSQL does not have is not an error, so preparing always closes first.
+  const prepare = async (name, sql) => {
+    await send(serialize.close({ type: "S", name }), serialize.parse({ name, text: sql, types: [] }), serialize.sync());
+    names.add(name);
+  };
   const bindAndRun = async (name, params) =>
     parseResult((await send(serialize.bind({ statement: name, values: params }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync())).messages);
   return (name, sql, params) =>
     pglite.runExclusive(async () => {
-      if (!names.has(name)) {
-        await send(serialize.parse({ name, text: sql, types: [] }), serialize.sync());
-        names.add(name);
+      if (!names.has(name)) await prepare(name, sql);
+      try {
+        return await bindAndRun(name, params);
+      } catch (error) {
+        // The statement is gone (a DEALLOCATE ALL or DISCARD ALL on this one session) or its
+        // result type changed under it (ALTER COLUMN … TYPE): neither ran anything, so it is
+        // prepared again and run once more, as query() would have parsed it afresh.
+        if (!STALE_STATEMENT.has(error && error.code)) throw error;
+        names.delete(name);
+        await prepare(name, sql);
+        return bindAndRun(name, params);
       }
-      return bindAndRun(name, params);
     });
 }
+
+/** 26000: no such prepared statement; 0A000: "cached plan must not change result type". */
+const STALE_STATEMENT = new Set(["26000", "0A000"]);
 
 /** What crosses the thread boundary of an error: its message and PostgreSQL's fields (code, …). */
 function describe(error) {

@@ -80,14 +80,34 @@ describe("ThreadedPGlite", () => {
       expect(known.rows).toEqual([{ n: 1 }]);
     });
 
-    it("send numbers, booleans, dates, objects and nulls as their text, and count written rows", async () => {
+    it("send numbers, booleans, JSON text and nulls as their text, and count written rows", async () => {
       const insert = "INSERT INTO t (id, at, doc) SELECT $1::int, $2::timestamptz, $3::jsonb WHERE $4::boolean";
-      const written = await db.prepared("hot_t_insert", insert, [11, new Date("2032-01-01T00:00:00Z"), { c: "é\u0000".slice(0, 1) }, true]);
+      const written = await db.prepared("hot_t_insert", insert, [11, "2032-01-01T00:00:00.000Z", JSON.stringify({ c: "é" }), true]);
       expect(written).toMatchObject({ affectedRows: 1, rows: [] });
       const skipped = await db.prepared("hot_t_insert", insert, [12, null, null, false]);
       expect(skipped).toMatchObject({ affectedRows: 0 });
       const row = await db.query("SELECT at, doc FROM t WHERE id = 11");
       expect(row.rows).toEqual([{ at: new Date("2032-01-01T00:00:00Z"), doc: { c: "é" } }]);
+    });
+
+    it("send a statement with any other value (a date, an object) through query(), which serializes by type", async () => {
+      const insert = "INSERT INTO t (id, at, doc) VALUES ($1::int, $2::timestamptz, $3::jsonb)";
+      await db.prepared("hot_t_insert_typed", insert, [16, new Date("2033-01-01T00:00:00Z"), { d: 1 }]);
+      expect((await db.query("SELECT at, doc FROM t WHERE id = 16")).rows).toEqual([{ at: new Date("2033-01-01T00:00:00Z"), doc: { d: 1 } }]);
+      const known = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'hot_t_insert_typed'");
+      expect(known.rows).toEqual([{ n: 0 }]);
+    });
+
+    it("prepare again a statement PostgreSQL dropped (DEALLOCATE ALL) or whose result type changed", async () => {
+      await db.exec("CREATE TABLE stale (id int PRIMARY KEY, tag text)");
+      await db.query("INSERT INTO stale VALUES (1, 'a')");
+      const select = "SELECT tag FROM stale WHERE id = $1::int";
+      expect((await db.prepared("hot_stale", select, [1])).rows).toEqual([{ tag: "a" }]);
+      await db.exec("DEALLOCATE ALL");
+      expect((await db.prepared("hot_stale", select, [1])).rows).toEqual([{ tag: "a" }]);
+      await db.exec("ALTER TABLE stale ALTER COLUMN tag TYPE int USING 7");
+      expect((await db.prepared("hot_stale", select, [1])).rows).toEqual([{ tag: 7 }]);
+      expect((await db.prepared("hot_stale", select, [1])).rows).toEqual([{ tag: 7 }]);
     });
 
     it("fail with PostgreSQL's error, and the statement still runs afterwards", async () => {
