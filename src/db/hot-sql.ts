@@ -43,11 +43,10 @@ export function statementName(text: string): string {
   return `hot_${createHash("sha256").update(text).digest("base64url").slice(0, 22)}`;
 }
 
-export function pgHotSql(pool: Pool): HotSql {
+/** Each text's name, for the first MAX_PREPARED texts; undefined past them (the statement runs unnamed). */
+function statementNames(): (text: string) => string | undefined {
   const names = new Map<string, string>();
-  let preparing = true;
-  const nameOf = (text: string): string | undefined => {
-    if (!preparing) return undefined;
+  return (text) => {
     let name = names.get(text);
     if (name === undefined && names.size < MAX_PREPARED) {
       name = statementName(text);
@@ -55,9 +54,16 @@ export function pgHotSql(pool: Pool): HotSql {
     }
     return name;
   };
+}
+
+export function pgHotSql(pool: Pool): HotSql {
+  const named = statementNames();
+  let preparing = true;
   const run = async (statement: Prisma.Sql) => {
-    const name = nameOf(statement.text);
-    const unnamed = { text: statement.text, values: parameters(statement) };
+    // Prisma.Sql joins its text on every read of .text: read it once.
+    const text = statement.text;
+    const name = preparing ? named(text) : undefined;
+    const unnamed = { text, values: parameters(statement) };
     if (name === undefined) return pool.query(unnamed);
     try {
       return await pool.query({ name, ...unnamed });
@@ -81,19 +87,11 @@ export interface PreparingPGlite {
 }
 
 export function pgliteHotSql(pglite: PreparingPGlite): HotSql {
-  const names = new Map<string, string>();
-  // Same bound as on pg: past it, statements still run, each parsed anew.
-  const nameOf = (text: string): string | undefined => {
-    let name = names.get(text);
-    if (name === undefined && names.size < MAX_PREPARED) {
-      name = statementName(text);
-      names.set(text, name);
-    }
-    return name;
-  };
+  const named = statementNames();
   const run = (statement: Prisma.Sql) => {
-    const name = nameOf(statement.text);
-    return name === undefined ? pglite.query(statement.text, parameters(statement)) : pglite.prepared(name, statement.text, parameters(statement));
+    const text = statement.text;
+    const name = named(text);
+    return name === undefined ? pglite.query(text, parameters(statement)) : pglite.prepared(name, text, parameters(statement));
   };
   return {
     rows: async <R>(statement: Prisma.Sql) => (await run(statement)).rows as R[],
