@@ -10,6 +10,7 @@ import { Client } from "pg";
 import type { Prisma } from "../src/db/generated/prisma/client";
 import { hashRefreshToken } from "../src/auth/refresh-token-codec";
 import { openDatabase } from "../src/db";
+import { directRotation } from "../src/db/direct-rotation";
 import { readRefreshToken, refreshTokenRead, rotation } from "../src/db/optimistic-rotation";
 import { sessionStateRead } from "../src/db/session-state-query";
 import { BENCH_PASSWORD } from "./accounts";
@@ -154,6 +155,10 @@ async function explainHotStatements(target: Target): Promise<void> {
       ["session check (cache miss)", sessionStateRead(sid)],
       ["refresh: read token, session, user", refreshTokenRead(hash)],
       ["refresh: conditional rotation", rotation({ read, marksRotation: true, child, at: now, audit: rotatedEvent(read.user.id, read.session.id, now) })],
+      [
+        "refresh: one-statement rotation (a first exchange)",
+        directRotation({ tokenHash: hash, at: now, child: { id: child.id, tokenHash: child.tokenHash, idleExpiresAt: child.expiresAt }, audit: rotatedEvent(read.user.id, read.session.id, now) }),
+      ],
     ];
     console.log(`\nEXPLAIN (ANALYZE, BUFFERS) at ${target.size.toLocaleString("en")} sessions:`);
     for (const [name, sql] of statements) {

@@ -99,6 +99,30 @@ export interface RotationWrite {
   audit: AuditEvent;
 }
 
+/**
+ * The common refresh in one statement (SessionStore.rotateByHash): the presented token is found by
+ * its hash and rotated only if it is exactly what a first exchange needs. Everything the store
+ * takes from the token's row (its session, its user, the parent link, the audit event's user and
+ * session) is read in the same statement that writes.
+ */
+export interface DirectRotation {
+  tokenHash: string;
+  at: Date;
+  /** The child's own parts; its session, parent and expiry come from the presented token's row. */
+  child: Pick<NewRefreshToken, "id" | "tokenHash"> & {
+    /** The child expires at this idle expiry or at its session's absolute expiry, whichever is first. */
+    idleExpiresAt: Date;
+  };
+  /** Written in the same statement, with the token's user and session filled in. */
+  audit: Omit<AuditEvent, "userId" | "sessionId">;
+}
+
+/** A DirectRotation that was applied: the child as stored, and its session's user as of the statement. */
+export interface DirectlyRotated {
+  child: NewRefreshToken;
+  user: UserRecord;
+}
+
 /** Writes allowed while a refresh token row is locked; all commit or roll back together. */
 export interface RotationTransaction {
   insertToken(token: NewRefreshToken): Promise<void>;
@@ -137,6 +161,15 @@ export interface SessionStore {
    * false, and the caller decides again. Locks session then token, the order revocation writes in.
    */
   rotate(write: RotationWrite): Promise<boolean>;
+  /**
+   * A first exchange in one statement, with no read before it: applied (and the rotated token's
+   * child, event and session slide written, as `rotate` writes them) only when the token with this
+   * hash is unrotated, unrevoked and unexpired at `at`, its session live at `at` (isSessionLive)
+   * and its user enabled. Null, writing nothing, for everything else (an unknown token, a rotated
+   * one, a dead session, a lost race): the caller then reads and decides as before, so this may
+   * refuse what could be applied but must never apply what `rotate` would not.
+   */
+  rotateByHash(rotation: DirectRotation): Promise<DirectlyRotated | null>;
   findState(sessionId: string): Promise<SessionState | null>;
   /**
    * The session of the refresh token with this hash, or null when there is none or that token was

@@ -1,8 +1,8 @@
 import type { AuthDeps } from "./deps";
 import { AuthError, refreshTokenMissing } from "./errors";
 import type { LockedRefreshToken, RotationTransaction } from "./ports";
-import { hashRefreshToken, looksLikeRefreshToken, tokenHashMatches } from "./refresh-token-codec";
-import { isSessionLive } from "./session-liveness";
+import { planExchange, type ExchangePlan } from "./refresh-plan";
+import { hashRefreshToken, looksLikeRefreshToken } from "./refresh-token-codec";
 import type { MintedRefreshToken, TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
@@ -10,8 +10,6 @@ type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "notify" | "
 
 /** Lost races re-read and decide again this often before the locked path takes over. */
 const OPTIMISTIC_ATTEMPTS = 3;
-
-type Plan = { kind: "invalid" } | { kind: "revoke" } | { kind: "rotate"; marksRotation: boolean };
 
 type Outcome =
   /** `audited`: the refresh_rotated event was written with the rotation (the optimistic path). */
@@ -27,7 +25,8 @@ const invalid = (): AuthError =>
  * session. A token exchanged again within the grace window (two tabs racing) gets a sibling; after
  * it, the exchange is treated as theft and the whole session is revoked.
  *
- * The common case runs optimistically: read without locks, decide, then one conditional statement
+ * A first exchange of a live token is one statement (rotateDirectly). Anything else runs
+ * optimistically: read without locks, decide, then one conditional statement
  * that applies the rotation only if what was read still holds (SessionStore.rotate). Nothing is
  * held across round trips, so fifty tabs racing one token queue for a statement each instead of
  * for a transaction each. A lost race re-reads and decides again (the winner's rotation makes the
@@ -48,6 +47,7 @@ export class RefreshService {
     const now = this.deps.clock.now();
     const hash = hashRefreshToken(presented);
     const outcome =
+      (await this.rotateDirectly(hash, now, client)) ??
       (await this.rotateOptimistically(presented, hash, now, client)) ??
       (await this.deps.sessions.withLockedRefreshToken(hash, (locked, tx) => this.applyLocked(presented, locked, tx, now)));
     if (outcome.kind === "invalid") throw invalid();
@@ -64,6 +64,21 @@ export class RefreshService {
     const { user } = outcome;
     if (!outcome.audited) await this.deps.auditor.record("refresh_rotated", client, rotatedFacts(outcome));
     return this.issuer.pair(user, outcome.sessionId, outcome.refresh);
+  }
+
+  /**
+   * A first exchange of a live token, the common case, in one statement (SessionStore.rotateByHash).
+   * Null when the store refused it, for whatever reason: the optimistic path then reads and
+   * decides with plan(), which alone knows grace, reuse and invalid tokens.
+   */
+  private async rotateDirectly(hash: string, now: Date, client: ClientInfo): Promise<Outcome | null> {
+    const { token, child } = this.issuer.mintUnplacedRefreshToken(now);
+    // Its user and session are the token's, filled in by the store.
+    const audit = this.deps.auditor.event("refresh_rotated", client, { detail: { withinGrace: false } });
+    const rotated = await this.deps.sessions.rotateByHash({ tokenHash: hash, at: now, child, audit });
+    if (!rotated) return null;
+    const refresh = { token, record: rotated.child };
+    return { kind: "issued", user: rotated.user, sessionId: rotated.child.sessionId, refresh, withinGrace: false, audited: true };
   }
 
   /**
@@ -105,15 +120,8 @@ export class RefreshService {
     return this.issued(locked, refresh, false);
   }
 
-  /** The one decision both paths apply: what exchanging this token at `now` means. */
-  private plan(presented: string, read: LockedRefreshToken | null, now: Date): Plan {
-    if (!read || !tokenHashMatches(read.token.tokenHash, presented)) return { kind: "invalid" };
-    const { token, session } = read;
-    // A session stamped before the last password change is as dead as a revoked one.
-    if (token.revokedAt || token.expiresAt <= now || !isSessionLive(session, read.user, now)) return { kind: "invalid" };
-    if (!token.rotatedAt) return { kind: "rotate", marksRotation: true };
-    const sinceRotation = now.getTime() - token.rotatedAt.getTime();
-    return sinceRotation > this.deps.policy.reuseGraceMs ? { kind: "revoke" } : { kind: "rotate", marksRotation: false };
+  private plan(presented: string, read: LockedRefreshToken | null, now: Date): ExchangePlan {
+    return planExchange(presented, read, now, this.deps.policy.reuseGraceMs);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { AuthDeps } from "./deps";
-import type { NewRefreshToken } from "./ports";
+import type { DirectRotation, NewRefreshToken } from "./ports";
 import { generateRefreshToken } from "./refresh-token-codec";
 import type { AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
@@ -48,13 +48,19 @@ export class TokenIssuer {
     parentId: string | null,
     now: Date,
   ): MintedRefreshToken {
+    const { token, child } = this.mintUnplacedRefreshToken(now);
+    const expiresAt = new Date(Math.min(child.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime()));
+    return { token, record: { id: child.id, tokenHash: child.tokenHash, sessionId: session.id, parentId, createdAt: now, expiresAt } };
+  }
+
+  /**
+   * A token for a session only the store will find (SessionStore.rotateByHash): the store caps
+   * `idleExpiresAt` at that session's absolute expiry, the rule mintRefreshToken applies here.
+   */
+  mintUnplacedRefreshToken(now: Date): { token: string; child: DirectRotation["child"] } {
     const { token, hash } = generateRefreshToken(this.deps.randomBytes);
-    const idleExpiry = now.getTime() + this.deps.policy.refreshTokenTtlMs;
-    const expiresAt = new Date(Math.min(idleExpiry, session.absoluteExpiresAt.getTime()));
-    return {
-      token,
-      record: { id: this.deps.newId(), tokenHash: hash, sessionId: session.id, parentId, createdAt: now, expiresAt },
-    };
+    const idleExpiresAt = new Date(now.getTime() + this.deps.policy.refreshTokenTtlMs);
+    return { token, child: { id: this.deps.newId(), tokenHash: hash, idleExpiresAt } };
   }
 
   pair(user: UserRecord, sessionId: string, refresh: MintedRefreshToken): TokenPair {

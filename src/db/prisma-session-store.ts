@@ -1,6 +1,7 @@
-import type { LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, RotationWrite, SessionStore } from "../auth/ports";
+import type { DirectlyRotated, DirectRotation, LockedRefreshToken, NewRefreshToken, NewSession, RotationTransaction, RotationWrite, SessionStore } from "../auth/ports";
 import type { AuditEvent, SessionRecord, SessionState } from "../auth/types";
 import type { PrismaClient } from "./generated/prisma/client";
+import { rotateByHash } from "./direct-rotation";
 import type { HotSql } from "./hot-sql";
 import { readRefreshToken, rotateIfUnchanged } from "./optimistic-rotation";
 import { lockRefreshToken } from "./refresh-token-lock";
@@ -38,6 +39,10 @@ export class PrismaSessionStore implements SessionStore {
 
   rotate(write: RotationWrite): Promise<boolean> {
     return rotateIfUnchanged(this.hot, write);
+  }
+
+  rotateByHash(rotation: DirectRotation): Promise<DirectlyRotated | null> {
+    return rotateByHash(this.hot, rotation);
   }
 
   async findState(sessionId: string): Promise<SessionState | null> {

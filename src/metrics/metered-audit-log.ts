@@ -25,7 +25,7 @@ export function meteredAuditLog(inner: AuditLog, outcomes: AuthOutcomes): AuditL
  * store's own, called on it.
  */
 export function meteredSessionStore(inner: SessionStore, outcomes: AuthOutcomes): SessionStore {
-  const metered: Pick<SessionStore, "create" | "rotate"> = {
+  const metered: Pick<SessionStore, MeteredMethod> = {
     create: async (session, firstToken, audit) => {
       const created = await inner.create(session, firstToken, audit);
       if (created && audit) count(audit, outcomes);
@@ -36,12 +36,17 @@ export function meteredSessionStore(inner: SessionStore, outcomes: AuthOutcomes)
       if (applied) count(write.audit, outcomes);
       return applied;
     },
+    rotateByHash: async (rotation) => {
+      const rotated = await inner.rotateByHash(rotation);
+      if (rotated) count(rotation.audit, outcomes);
+      return rotated;
+    },
   };
   // Bound once per method, not on every call: findState runs on every authenticated request.
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(inner, {
     get(target, property) {
-      if (property === "create" || property === "rotate") return metered[property];
+      if (isMetered(property)) return metered[property];
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
       let method = bound.get(property);
@@ -54,7 +59,11 @@ export function meteredSessionStore(inner: SessionStore, outcomes: AuthOutcomes)
   });
 }
 
-function count(event: AuditEvent, outcomes: AuthOutcomes): void {
+type MeteredMethod = "create" | "rotate" | "rotateByHash";
+const METERED: ReadonlySet<PropertyKey> = new Set<MeteredMethod>(["create", "rotate", "rotateByHash"]);
+const isMetered = (property: PropertyKey): property is MeteredMethod => METERED.has(property);
+
+function count(event: Pick<AuditEvent, "type" | "detail">, outcomes: AuthOutcomes): void {
   switch (event.type) {
     case "login_succeeded":
       return outcomes.loginSucceeded();

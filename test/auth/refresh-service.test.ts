@@ -106,9 +106,36 @@ describe("RefreshService rotation", () => {
     expect(stores.sessions.tokens.size).toBe(21);
   });
 
+  it("a first exchange of a live token is one store call with no read; anything else is read and decided", async () => {
+    const { auth, clock, signup, stores } = authFixture({ reuseGraceMs: 10_000 });
+    const first = await signup();
+    const direct = jest.spyOn(stores.sessions, "rotateByHash");
+    const read = jest.spyOn(stores.sessions, "findRefreshToken");
+    clock.advance(1_000);
+    const second = await auth.refresh.refresh(first.refreshToken, CLIENT);
+    expect(direct).toHaveBeenCalledTimes(1);
+    expect(read).not.toHaveBeenCalled();
+    // The same facts the read-and-decide path produces: parent link, capped expiry, one event.
+    const child = [...stores.sessions.tokens.values()].find((t) => t.parentId !== null);
+    expect(child).toMatchObject({ sessionId: first.sessionId, createdAt: clock.now(), expiresAt: second.refreshTokenExpiresAt });
+    expect(stores.audit.events.filter((e) => e.type === "refresh_rotated")).toEqual([
+      expect.objectContaining({ userId: first.user.id, sessionId: first.sessionId, detail: { withinGrace: false }, ip: CLIENT.ip }),
+    ]);
+    // Within grace: refused directly, then read, decided a sibling and written conditionally.
+    const rotate = jest.spyOn(stores.sessions, "rotate");
+    const sibling = await auth.refresh.refresh(first.refreshToken, CLIENT);
+    expect(direct).toHaveBeenCalledTimes(2);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(rotate).toHaveBeenCalledTimes(1);
+    expect(sibling.sessionId).toBe(first.sessionId);
+    expect(stores.audit.events.filter((e) => e.type === "refresh_rotated").map((e) => e.detail)).toEqual([{ withinGrace: false }, { withinGrace: true }]);
+  });
+
   it("a rotation lost between its read and its write is decided again on a fresh read: a sibling, not an error", async () => {
     const { auth, signup, stores } = authFixture();
     const first = await signup();
+    // The read-and-decide path, as after the one-statement rotation found the token already rotated.
+    jest.spyOn(stores.sessions, "rotateByHash").mockResolvedValue(null);
     const rotate = stores.sessions.rotate.bind(stores.sessions);
     let raced = false;
     // The first conditional write loses to a rival rotation that commits in between.
@@ -130,12 +157,14 @@ describe("RefreshService rotation", () => {
     const { auth, clock, signup, stores } = authFixture({ reuseGraceMs: 10_000 });
     const first = await signup();
     const locked = jest.spyOn(stores.sessions, "withLockedRefreshToken");
+    const direct = jest.spyOn(stores.sessions, "rotateByHash").mockResolvedValue(null);
     const rotate = jest.spyOn(stores.sessions, "rotate").mockResolvedValue(false);
     const second = await auth.refresh.refresh(first.refreshToken, CLIENT);
     expect(rotate).toHaveBeenCalledTimes(3);
     expect(locked).toHaveBeenCalledTimes(1);
     expect(second.sessionId).toBe(first.sessionId);
     rotate.mockRestore();
+    direct.mockRestore();
     clock.advance(11_000);
     expect((await rejection(auth.refresh.refresh(first.refreshToken, CLIENT))).code).toBe("REFRESH_TOKEN_REUSED");
     expect(locked).toHaveBeenCalledTimes(2);

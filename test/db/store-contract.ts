@@ -1,5 +1,6 @@
 import { accountTokenContract } from "./contract/account-token.contract";
 import { auditLogContract } from "./contract/audit-log.contract";
+import { directRotationContract } from "./contract/direct-rotation.contract";
 import { optimisticRotationContract } from "./contract/optimistic-rotation.contract";
 import { passwordChangeContract } from "./contract/password-change.contract";
 import { retentionContract } from "./contract/retention.contract";
@@ -35,6 +36,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     sessionStoreContract(stores);
     rotationContract(stores);
     optimisticRotationContract(stores);
+    directRotationContract(stores);
     passwordChangeContract(stores);
     retentionContract(stores);
     auditLogContract(stores);

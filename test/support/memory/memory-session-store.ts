@@ -1,5 +1,7 @@
 import {
   type AuditEvent,
+  type DirectlyRotated,
+  type DirectRotation,
   isSessionLive,
   type LockedRefreshToken,
   type NewRefreshToken,
@@ -14,7 +16,7 @@ import {
   type UserRecord,
 } from "../../../src/auth";
 import type { MemoryAuditLog } from "./memory-audit-log";
-import type { MemoryUserStore } from "./memory-user-store";
+import { publicUser, type MemoryUserStore } from "./memory-user-store";
 
 type SessionRow = SessionRecord & { revokedReason: string | null };
 
@@ -83,6 +85,29 @@ export class MemorySessionStore implements SessionStore {
       this.tokens.set(w.child.id, { ...w.child, rotatedAt: null, revokedAt: null });
       Object.assign(session, { lastUsedAt: w.at, expiresAt: w.child.expiresAt });
       return true;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The database's conditions (see direct-rotation.ts), checked and applied in one step of the queue. */
+  rotateByHash(r: DirectRotation): Promise<DirectlyRotated | null> {
+    const run = async (): Promise<DirectlyRotated | null> => {
+      const token = [...this.tokens.values()].find((t) => t.tokenHash === r.tokenHash);
+      const session = token ? this.sessions.get(token.sessionId) : undefined;
+      const user = session ? this.users.rows.get(session.userId) : undefined;
+      if (!token || !session || !user || token.rotatedAt || token.revokedAt || token.expiresAt <= r.at) return null;
+      if (!isSessionLive(session, user, r.at)) return null;
+      const expiresAt = new Date(Math.min(r.child.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime()));
+      const child = { id: r.child.id, tokenHash: r.child.tokenHash, sessionId: session.id, parentId: token.id, createdAt: r.at, expiresAt };
+      if (this.tokens.has(child.id) || this.hashTaken(child.tokenHash)) throw new Error("duplicate refresh token");
+      if (!this.audit) throw new Error("MemorySessionStore.audit is unset: build the stores with memoryStores()");
+      this.audit.append({ ...r.audit, userId: user.id, sessionId: session.id }); // throws on a duplicate id first
+      token.rotatedAt = r.at;
+      this.tokens.set(child.id, { ...child, rotatedAt: null, revokedAt: null });
+      Object.assign(session, { lastUsedAt: r.at, expiresAt });
+      return { child, user: publicUser(user) };
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
