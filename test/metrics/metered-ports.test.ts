@@ -53,10 +53,15 @@ describe("meteredSessionStore", () => {
     const child = { ...token(live.id, 3), parentId: read.token.id };
     expect(await sessions.rotate({ read, marksRotation: true, child, at: new Date(1), audit: event("refresh_rotated", { withinGrace: false }) })).toBe(true);
     expect(await sessions.rotate({ read, marksRotation: true, child: token(live.id, 4), at: new Date(2), audit: event("refresh_rotated") })).toBe(false);
+    // The one-statement rotation of the child: counted once applied, not when refused.
+    const { userId: _u, sessionId: _s, ...rotatedEvent } = event("refresh_rotated", { withinGrace: false });
+    const direct = (id: string) => ({ tokenHash: "3".repeat(64), at: new Date(3), child: { id, tokenHash: "5".repeat(64), idleExpiresAt: new Date(1e11) }, audit: rotatedEvent });
+    expect(await sessions.rotateByHash(direct("5c8a0c4e-0000-4000-8000-000000000015"))).not.toBeNull();
+    expect(await sessions.rotateByHash(direct("5c8a0c4e-0000-4000-8000-000000000016"))).toBeNull(); // already rotated
     const samples = await scrape(registry);
     expect(valueOf(samples, "auth_logins_total", { result: "success" })).toBe(1);
-    expect(valueOf(samples, "auth_refreshes_total", { result: "rotated" })).toBe(1);
-    expect(stores.audit.events.map((e) => e.type)).toEqual(["login_succeeded", "refresh_rotated"]);
+    expect(valueOf(samples, "auth_refreshes_total", { result: "rotated" })).toBe(2);
+    expect(stores.audit.events.map((e) => e.type)).toEqual(["login_succeeded", "refresh_rotated", "refresh_rotated"]);
   });
 });
 
