@@ -37,9 +37,19 @@ export class TokenIssuer {
     const refresh = this.mintRefreshToken(session, null, now);
     session.expiresAt = refresh.record.expiresAt;
     const audit = audited ? this.deps.auditor.event(audited, client, { userId: user.id, sessionId: session.id }) : undefined;
-    if (!(await this.deps.sessions.create(session, refresh.record, audit))) return null;
+    const created = this.deps.sessions.create(session, refresh.record, audit);
+    // Signed while the database writes (the CPU would idle through the round trip otherwise); the
+    // pair leaves only once the session exists.
+    let pair: TokenPair;
+    try {
+      pair = this.pair(user, session.id, refresh);
+    } catch (error) {
+      await created.catch(() => undefined);
+      throw error;
+    }
+    if (!(await created)) return null;
     this.deps.notify.sessionCreated(user.id, session.id);
-    return this.pair(user, session.id, refresh);
+    return pair;
   }
 
   /** Idle expiry slides from `now` but never past the session's absolute expiry. */
