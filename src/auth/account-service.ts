@@ -3,6 +3,7 @@ import { normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, forbidden, unauthenticated } from "./errors";
 import type { MailedTokens } from "./mailed-tokens";
+import type { NewUser } from "./ports";
 import type { TokenIssuer } from "./token-issuer";
 import type { ClientInfo, Role, TokenPair, UserRecord, Viewer } from "./types";
 
@@ -95,10 +96,15 @@ export class AccountService {
 
   /** A new account under the password policy: signup, admin-created accounts, the bootstrap admin. */
   async createAccount(input: CredentialsInput, role: Role, emailVerified: boolean): Promise<UserRecord> {
+    return this.deps.users.create(await this.newAccount(input, role, emailVerified));
+  }
+
+  /** The row createAccount writes, for a caller that writes it with more (a signup's first session). */
+  async newAccount(input: CredentialsInput, role: Role, emailVerified: boolean): Promise<NewUser> {
     const email = normalizeEmail(input.email);
     await this.deps.passwordPolicy.assertChosen({ password: input.password, email, field: "password" });
     const passwordHash = await this.deps.hasher.hash(input.password);
-    return this.deps.users.create({ id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now(), emailVerified });
+    return { id: this.deps.newId(), email, passwordHash, role, createdAt: this.deps.clock.now(), emailVerified };
   }
 
   private async refuse(userId: string, client: ClientInfo, reason: string, error: AuthError): Promise<never> {

@@ -63,7 +63,7 @@ export type {
 } from "./errors";
 export { isUuid } from "./ids";
 export type * from "./ports";
-export { RATE_BUCKETS } from "./ports";
+export { NEW_USER_CREDENTIAL_VERSION, RATE_BUCKETS } from "./ports";
 export { generateRefreshToken, hashRefreshToken } from "./refresh-token-codec";
 export type { RandomBytes } from "./refresh-token-codec";
 export type { ChangePasswordInput } from "./password-service";

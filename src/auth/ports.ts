@@ -31,9 +31,25 @@ export interface PasswordChange {
   keep: { sessionId: string; token: NewRefreshToken };
 }
 
+/** Every account starts at this credentialVersion; each password change bumps it. */
+export const NEW_USER_CREDENTIAL_VERSION = 0;
+
+/** A new user's first session, written with the user (UserStore.create): a signup signed in at once. */
+export interface FirstSession {
+  /** Stamped with the new user's credentialVersion, whatever `session.credentialVersion` says. */
+  session: NewSession;
+  token: NewRefreshToken;
+  /** Written in the same statement: the account and session never exist without it. */
+  audit: AuditEvent;
+}
+
 export interface UserStore {
-  /** Throws AuthError("EMAIL_TAKEN") when the (already normalized) email exists. */
-  create(user: NewUser): Promise<UserRecord>;
+  /**
+   * Throws AuthError("EMAIL_TAKEN") when the (already normalized) email exists. With `first`, the
+   * user's first session, its refresh token and its event are inserted in the same statement:
+   * all of them or, on any error, none (no account is left behind without its session).
+   */
+  create(user: NewUser, first?: FirstSession): Promise<UserRecord>;
   findByEmail(email: string): Promise<UserWithPassword | null>;
   findById(id: string): Promise<UserRecord | null>;
   /** Ordered by (createdAt, id); `after` is an exclusive cursor id. */

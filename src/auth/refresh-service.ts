@@ -12,7 +12,7 @@ type RefreshDeps = Pick<AuthDeps, "sessions" | "clock" | "policy" | "notify" | "
 const OPTIMISTIC_ATTEMPTS = 3;
 
 type Outcome =
-  /** `audited`: the refresh_rotated event was written with the rotation (the optimistic path). */
+  /** `audited`: the refresh_rotated event was written with the rotation (the one-statement and optimistic paths). */
   | { kind: "issued"; user: UserRecord; sessionId: string; refresh: MintedRefreshToken; withinGrace: boolean; audited: boolean }
   | { kind: "invalid" }
   | { kind: "reused"; userId: string; sessionId: string };

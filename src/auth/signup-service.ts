@@ -4,6 +4,7 @@ import { normalizeEmail } from "./credentials";
 import type { AuthDeps } from "./deps";
 import { AuthError, forbidden, invalidToken, isAuthError } from "./errors";
 import type { MailedTokens } from "./mailed-tokens";
+import { NEW_USER_CREDENTIAL_VERSION } from "./ports";
 import type { TokenIssuer } from "./token-issuer";
 import type { ClientInfo, TokenPair, UserRecord } from "./types";
 
@@ -31,8 +32,13 @@ export class SignupService {
     if (mode === "closed") throw forbidden("SIGNUP_CLOSED");
     if (mode === "invite") throw forbidden("INVITE_REQUIRED");
     if (this.deps.accounts.requireEmailVerification) return this.signupUnverified(input, client);
-    const user = await this.accounts.createAccount(input, "USER", false);
-    const pair = await this.firstSession(user, client);
+    const account = await this.accounts.newAccount(input, "USER", false);
+    // The account, its session and the signup event in one statement: one round trip, and no
+    // account is ever left without the session its signup opened.
+    const first = this.issuer.prepareSession({ id: account.id, credentialVersion: NEW_USER_CREDENTIAL_VERSION }, client, "signup");
+    const user = await this.deps.users.create(account, first);
+    this.deps.logger.info({ event: "signup", userId: user.id }, "account created");
+    const pair = this.issuer.opened(user, first);
     if (this.deps.accounts.mailEnabled) {
       // Best effort: the account exists and is signed in; a lost link can be requested again.
       await this.tokens

@@ -1,9 +1,15 @@
 import type { AuthDeps } from "./deps";
-import type { DirectRotation, NewRefreshToken } from "./ports";
+import type { DirectRotation, FirstSession, NewRefreshToken, NewSession } from "./ports";
 import { generateRefreshToken } from "./refresh-token-codec";
-import type { AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
+import type { AuditEvent, AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
 type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "notify" | "clock" | "randomBytes" | "newId" | "policy" | "auditor">;
+
+/** A session ready to be written (FirstSession's rows) and the refresh token it hands out. */
+export interface PreparedSession<A extends AuditEvent | undefined = AuditEvent> extends Omit<FirstSession, "audit"> {
+  audit: A;
+  refresh: MintedRefreshToken;
+}
 
 export interface MintedRefreshToken {
   token: string;
@@ -20,16 +26,39 @@ export class TokenIssuer {
    * the event (user and session) written with the session, in the same statement.
    */
   async startSession(user: UserRecord, client: ClientInfo, audited?: AuditEventType): Promise<TokenPair | null> {
+    const first = this.prepareSession(user, client, audited);
+    const created = this.deps.sessions.create(first.session, first.token, first.audit);
+    // Signed while the database writes (the CPU would idle through the round trip otherwise); the
+    // pair leaves only once the session exists.
+    let pair: TokenPair;
+    try {
+      pair = this.pair(user, first.session.id, first.refresh);
+    } catch (error) {
+      await created.catch(() => undefined);
+      throw error;
+    }
+    if (!(await created)) return null;
+    this.deps.notify.sessionCreated(user.id, first.session.id);
+    return pair;
+  }
+
+  /**
+   * The rows of a new session of `user` (its first refresh token, and its event when `audited`
+   * names one), for the store to write: startSession's, or a signup's with its new user
+   * (UserStore.create). Once written, `opened` hands out the pair.
+   */
+  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited: AuditEventType): PreparedSession;
+  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited?: AuditEventType): PreparedSession<AuditEvent | undefined>;
+  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited?: AuditEventType): PreparedSession<AuditEvent | undefined> {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.policy.sessionMaxAgeMs);
-    const session: SessionRecord = {
+    const session: NewSession = {
       id: this.deps.newId(),
       userId: user.id,
       createdAt: now,
       lastUsedAt: now,
       expiresAt: now,
       absoluteExpiresAt,
-      revokedAt: null,
       userAgent: client.userAgent,
       ip: client.ip,
       credentialVersion: user.credentialVersion,
@@ -37,19 +66,13 @@ export class TokenIssuer {
     const refresh = this.mintRefreshToken(session, null, now);
     session.expiresAt = refresh.record.expiresAt;
     const audit = audited ? this.deps.auditor.event(audited, client, { userId: user.id, sessionId: session.id }) : undefined;
-    const created = this.deps.sessions.create(session, refresh.record, audit);
-    // Signed while the database writes (the CPU would idle through the round trip otherwise); the
-    // pair leaves only once the session exists.
-    let pair: TokenPair;
-    try {
-      pair = this.pair(user, session.id, refresh);
-    } catch (error) {
-      await created.catch(() => undefined);
-      throw error;
-    }
-    if (!(await created)) return null;
-    this.deps.notify.sessionCreated(user.id, session.id);
-    return pair;
+    return { session, token: refresh.record, audit, refresh };
+  }
+
+  /** The pair for a session the store has written. */
+  opened(user: UserRecord, first: PreparedSession<AuditEvent | undefined>): TokenPair {
+    this.deps.notify.sessionCreated(user.id, first.session.id);
+    return this.pair(user, first.session.id, first.refresh);
   }
 
   /** Idle expiry slides from `now` but never past the session's absolute expiry. */

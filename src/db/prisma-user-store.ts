@@ -1,5 +1,5 @@
 import { AuthError } from "../auth/errors";
-import type { NewUser, PasswordChange, PasswordChangeResult, UserStore } from "../auth/ports";
+import type { FirstSession, NewUser, PasswordChange, PasswordChangeResult, UserStore } from "../auth/ports";
 import type { Role, UserRecord, UserWithPassword } from "../auth/types";
 import { Prisma, type PrismaClient } from "./generated/prisma/client";
 import type { HotSql } from "./hot-sql";
@@ -19,6 +19,7 @@ import { isUuid } from "../auth";
 import { TX_OPTIONS } from "./transaction-options";
 import { deleteUserInTransaction } from "./user-deletion";
 import { setDisabledInTransaction } from "./user-disable";
+import { userInsert } from "./user-insert";
 
 const EMAIL_CONSTRAINT = "users_email_key";
 export class PrismaUserStore implements UserStore {
@@ -28,14 +29,9 @@ export class PrismaUserStore implements UserStore {
     private readonly hot: HotSql,
   ) {}
 
-  async create(user: NewUser): Promise<UserRecord> {
-    const verifiedAt = user.emailVerified ? user.createdAt : null;
+  async create(user: NewUser, first?: FirstSession): Promise<UserRecord> {
     try {
-      const [row] = await this.hot.rows<UserRow>(Prisma.sql`
-        INSERT INTO users (id, email, password_hash, role, credential_version, created_at, updated_at, email_verified_at)
-        VALUES (${user.id}::uuid, ${user.email}::text, ${user.passwordHash}::text, ${user.role}::"Role", 0,
-                ${user.createdAt}::timestamptz, ${user.createdAt}::timestamptz, ${verifiedAt}::timestamptz)
-        RETURNING ${USER_COLUMNS}`);
+      const [row] = await this.hot.rows<UserRow>(userInsert(user, first));
       if (!row) throw new Error("INSERT … RETURNING returned no row");
       return toUserRecord(row);
     } catch (error) {

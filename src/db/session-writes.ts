@@ -24,27 +24,42 @@ type Tx = Prisma.TransactionClient;
  * everything is. Returns whether the session was created.
  */
 export async function insertSessionWithToken(hot: HotSql, s: NewSession, t: NewRefreshToken, audit?: AuditEvent): Promise<boolean> {
-  return (await hot.count(sessionWithTokenInsert(s, t, audit))) === 1;
+  // Rows, not a count: the statement is a SELECT, whose affected-row count PGlite reports as 0.
+  return (await hot.rows(sessionWithTokenInsert(s, t, audit))).length === 1;
 }
 
 /** With `audit`, the event is inserted from the session row too: all three, or nothing. */
 function sessionWithTokenInsert(s: NewSession, t: NewRefreshToken, audit: AuditEvent | undefined): Prisma.Sql {
-  const audited = audit ? Prisma.sql`, audited AS (INSERT INTO audit_events ${AUDIT_COLUMNS} SELECT ${auditValues(audit)} FROM s)` : Prisma.empty;
   return Prisma.sql`
     WITH u AS (
-      SELECT id FROM users
+      SELECT id, credential_version FROM users
        WHERE id = ${s.userId}::uuid AND credential_version = ${s.credentialVersion}::int AND disabled_at IS NULL
          FOR SHARE
-    ), s AS (
+    ), ${sessionFromUser(s, t, audit)}
+    SELECT id FROM t`;
+}
+
+/**
+ * The CTEs `s` (the session), `audited` (its event, when given) and `t` (its first refresh
+ * token), each inserted from the row before it, starting from a CTE `u` (the user's `id` and
+ * `credential_version`) that the statement defines first: a login's locked read of the user, or a
+ * signup's insert of it. The session is stamped with u's credential version.
+ */
+export function sessionFromUser(s: NewSession, t: NewRefreshToken, audit: AuditEvent | undefined): Prisma.Sql {
+  const audited = audit ? Prisma.sql`audited AS (INSERT INTO audit_events ${AUDIT_COLUMNS} SELECT ${auditValues(audit)} FROM s),` : Prisma.empty;
+  return Prisma.sql`s AS (
       INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip, credential_version)
-      SELECT ${s.id}::uuid, u.id, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz, ${s.expiresAt}::timestamptz,
-             ${s.absoluteExpiresAt}::timestamptz, ${s.userAgent}::text, ${s.ip}::text, ${s.credentialVersion}::int
+      SELECT ${s.id}::uuid, u.id::uuid, ${s.createdAt}::timestamptz, ${s.lastUsedAt}::timestamptz, ${s.expiresAt}::timestamptz,
+             ${s.absoluteExpiresAt}::timestamptz, ${s.userAgent}::text, ${s.ip}::text, u.credential_version
         FROM u
-      RETURNING id)${audited}
-    INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
-    SELECT ${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
-           ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz
-      FROM s`;
+      RETURNING id
+    ), ${audited} t AS (
+      INSERT INTO refresh_tokens (id, token_hash, session_id, parent_id, created_at, expires_at)
+      SELECT ${t.id}::uuid, ${t.tokenHash}::text, ${t.sessionId}::uuid, ${t.parentId}::uuid,
+             ${t.createdAt}::timestamptz, ${t.expiresAt}::timestamptz
+        FROM s
+      RETURNING id
+    )`;
 }
 
 /**

@@ -55,3 +55,28 @@ describe("SignupService, verification optional (default)", () => {
     expect(off.stores.mail.rows).toEqual([]);
   });
 });
+
+describe("SignupService, open signup", () => {
+  it("writes the account, its session and the signup event with one store call, and the pair works", async () => {
+    const fx = authFixture();
+    const createUser = jest.spyOn(fx.stores.users, "create");
+    const createSession = jest.spyOn(fx.stores.sessions, "create");
+    const pair = await fx.signup("grace@example.com");
+    expect(createUser).toHaveBeenCalledTimes(1);
+    expect(createUser.mock.calls[0]?.[1]?.session.id).toBe(pair.sessionId);
+    expect(createSession).not.toHaveBeenCalled();
+    expect(fx.stores.audit.events.filter((e) => e.type === "signup")).toEqual([
+      expect.objectContaining({ userId: pair.user.id, sessionId: pair.sessionId, ip: fx.client.ip }),
+    ]);
+    expect((await fx.auth.viewers.resolve(`Bearer ${pair.accessToken}`)).viewer).toEqual({ user: pair.user, sessionId: pair.sessionId });
+    await expect(fx.auth.refresh.refresh(pair.refreshToken, fx.client)).resolves.toMatchObject({ sessionId: pair.sessionId });
+  });
+
+  it("a taken address is EMAIL_TAKEN and opens no session", async () => {
+    const fx = authFixture();
+    await fx.signup("grace@example.com");
+    expect((await rejection(fx.signup("grace@example.com"))).code).toBe("EMAIL_TAKEN");
+    expect(fx.stores.sessions.sessions.size).toBe(1);
+    expect(fx.stores.audit.events.filter((e) => e.type === "signup")).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 import { accountTokenContract } from "./contract/account-token.contract";
 import { auditLogContract } from "./contract/audit-log.contract";
 import { directRotationContract } from "./contract/direct-rotation.contract";
+import { firstSessionContract } from "./contract/first-session.contract";
 import { optimisticRotationContract } from "./contract/optimistic-rotation.contract";
 import { passwordChangeContract } from "./contract/password-change.contract";
 import { retentionContract } from "./contract/retention.contract";
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     };
 
     userStoreContract(stores);
+    firstSessionContract(stores);
     sessionStoreContract(stores);
     rotationContract(stores);
     optimisticRotationContract(stores);

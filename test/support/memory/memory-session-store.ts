@@ -30,6 +30,11 @@ export class MemorySessionStore implements SessionStore {
   constructor(private readonly users: MemoryUserStore) {}
 
   async create(session: NewSession, firstToken: NewRefreshToken, audit?: AuditEvent): Promise<boolean> {
+    return this.insertFirst(session, firstToken, audit);
+  }
+
+  /** SessionStore.create without the promise, for a signup's user and session in one step. */
+  insertFirst(session: NewSession, firstToken: NewRefreshToken, audit?: AuditEvent): boolean {
     // Same constraints as the database, checked before any write so a failure leaves nothing behind.
     if (this.sessions.has(session.id) || this.tokens.has(firstToken.id)) throw new Error("duplicate id");
     const user = this.users.rows.get(session.userId);

@@ -1,6 +1,8 @@
 import {
   AuthError,
   lastAdmin,
+  type FirstSession,
+  NEW_USER_CREDENTIAL_VERSION,
   type NewUser,
   type PasswordChange,
   type PasswordChangeResult,
@@ -32,14 +34,26 @@ export class MemoryUserStore implements UserStore {
   /** Set by memoryStores(): deleting a user deletes these rows too (sessions, account tokens). */
   readonly dependents: UserDependents[] = [];
 
-  async create(user: NewUser): Promise<UserRecord> {
-    return this.insert(user);
+  /** With `first`, the session goes in the same step; a refusal or throw there leaves no user behind. */
+  async create(user: NewUser, first?: FirstSession): Promise<UserRecord> {
+    const created = this.insert(user);
+    if (!first) return created;
+    if (!this.sessions) throw new Error("MemoryUserStore.sessions is unset: build the stores with memoryStores()");
+    try {
+      // Stamped with the new user's version, as the database stamps it.
+      const session = { ...first.session, credentialVersion: created.credentialVersion };
+      if (!this.sessions.insertFirst(session, first.token, first.audit)) throw new Error("the new user's session was refused");
+    } catch (error) {
+      this.rows.delete(user.id);
+      throw error;
+    }
+    return created;
   }
   /** UserStore.create without the promise, for stores that create users inside their own step. */
   insert(user: NewUser): UserRecord {
     if (this.rows.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
     if (this.emailTaken(user.email)) throw emailTaken();
-    const row = { ...user, credentialVersion: 0, disabled: false, updatedAt: user.createdAt };
+    const row = { ...user, credentialVersion: NEW_USER_CREDENTIAL_VERSION, disabled: false, updatedAt: user.createdAt };
     this.rows.set(user.id, row);
     return publicUser(row);
   }
