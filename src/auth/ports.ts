@@ -39,8 +39,8 @@ export interface FirstSession {
   /** Stamped with the new user's credentialVersion, whatever `session.credentialVersion` says. */
   session: NewSession;
   token: NewRefreshToken;
-  /** Written in the same statement: the account and session never exist without it. */
-  audit: AuditEvent;
+  /** When given, written in the same statement (as SessionStore.create writes it). */
+  audit?: AuditEvent;
 }
 
 export interface UserStore {

@@ -1,13 +1,12 @@
 import type { AuthDeps } from "./deps";
 import type { DirectRotation, FirstSession, NewRefreshToken, NewSession } from "./ports";
 import { generateRefreshToken } from "./refresh-token-codec";
-import type { AuditEvent, AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
+import type { AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
 type IssuerDeps = Pick<AuthDeps, "sessions" | "accessTokens" | "notify" | "clock" | "randomBytes" | "newId" | "policy" | "auditor">;
 
 /** A session ready to be written (FirstSession's rows) and the refresh token it hands out. */
-export interface PreparedSession<A extends AuditEvent | undefined = AuditEvent> extends Omit<FirstSession, "audit"> {
-  audit: A;
+export interface PreparedSession extends FirstSession {
   refresh: MintedRefreshToken;
 }
 
@@ -47,9 +46,7 @@ export class TokenIssuer {
    * names one), for the store to write: startSession's, or a signup's with its new user
    * (UserStore.create). Once written, `opened` hands out the pair.
    */
-  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited: AuditEventType): PreparedSession;
-  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited?: AuditEventType): PreparedSession<AuditEvent | undefined>;
-  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited?: AuditEventType): PreparedSession<AuditEvent | undefined> {
+  prepareSession(user: Pick<UserRecord, "id" | "credentialVersion">, client: ClientInfo, audited?: AuditEventType): PreparedSession {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.policy.sessionMaxAgeMs);
     const session: NewSession = {
@@ -70,7 +67,7 @@ export class TokenIssuer {
   }
 
   /** The pair for a session the store has written. */
-  opened(user: UserRecord, first: PreparedSession<AuditEvent | undefined>): TokenPair {
+  opened(user: UserRecord, first: PreparedSession): TokenPair {
     this.deps.notify.sessionCreated(user.id, first.session.id);
     return this.pair(user, first.session.id, first.refresh);
   }
