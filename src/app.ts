@@ -13,6 +13,8 @@ import { createWebSocketTransport } from "./websocket-transport";
 export interface AppOverrides extends CoreOverrides {
   /** The server's modules; default: the registered list in src/modules/index.ts. */
   modules?: readonly Module[];
+  /** False: every GraphQL request through Apollo's pipeline (to compare the lanes; see HttpServerOptions). */
+  fastLane?: boolean;
 }
 
 export interface App {
@@ -50,6 +52,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
       timeouts: config.httpTimeouts,
       translateError: toServiceUnavailable,
       websocket,
+      ...(overrides.fastLane === false ? { fastLane: false } : {}),
       discovery: {
         keys: core.auth.keys,
         issuer: config.jwt.issuer,

@@ -27,5 +27,5 @@ export { viewerOf } from "./resolvers/viewer";
 export { BASE_TYPE_DEFS, buildSchema } from "./schema";
 export type { SchemaPart } from "./schema";
 export { readSdl } from "./sdl";
-export { createQueryLimits, MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS } from "./limits";
+export { createQueryLimits, MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS, withoutSuggestions } from "./limits";
 export type { QueryLimitOptions, QueryLimits } from "./limits";

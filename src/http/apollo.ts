@@ -3,7 +3,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import type { GraphQLSchema } from "graphql";
-import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext } from "../graphql";
+import type { GraphQLFormattedError } from "graphql";
+import { authorizationPlugin, createErrorFormatter, createQueryLimits, type GraphQLContext, type QueryLimits } from "../graphql";
 import { GRAPHIQL_PATH } from "./graphiql-route";
 import { type GraphqlMetrics, graphqlMetrics } from "./graphql-metrics";
 import { sandboxLandingPage } from "./landing-page";
@@ -20,13 +21,40 @@ export interface ApolloOptions {
   metrics?: GraphqlMetrics;
 }
 
-export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
-  return new ApolloServer<GraphQLContext>(apolloConfig(options));
+/**
+ * What every GraphQL answer over HTTP is held to, whichever lane gives it (Apollo's pipeline or the
+ * fast lane beside it): one set of limits and one error formatter, built once.
+ */
+export interface GraphqlHttpPolicy {
+  limits: QueryLimits;
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** Production: no "Did you mean …?" in any message. */
+  hideSuggestions: boolean;
+  /** Development: errors carry their stack. */
+  includeStacktrace: boolean;
+}
+
+export function graphqlHttpPolicy(options: ApolloOptions): GraphqlHttpPolicy {
+  const hideSuggestions = !options.development;
+  return {
+    limits: createQueryLimits({ hideSuggestions }),
+    formatError: createErrorFormatter({
+      exposeInternalMessages: options.development,
+      logError: (error) => options.logger.error({ err: error }, "unexpected error in GraphQL execution"),
+      ...(options.translateError ? { translate: options.translateError } : {}),
+    }),
+    hideSuggestions,
+    includeStacktrace: options.development,
+  };
+}
+
+export function createApollo(options: ApolloOptions, policy = graphqlHttpPolicy(options)): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>(apolloConfig(options, policy));
 }
 
 /** The server's Apollo configuration, exported so the benchmark measures exactly this one. */
-export function apolloConfig(options: ApolloOptions): ApolloServerOptions<GraphQLContext> {
-  const limits = createQueryLimits({ hideSuggestions: !options.development });
+export function apolloConfig(options: ApolloOptions, policy = graphqlHttpPolicy(options)): ApolloServerOptions<GraphQLContext> {
+  const { limits } = policy;
   return {
     schema: options.schema,
     introspection: options.introspection,
@@ -42,12 +70,8 @@ export function apolloConfig(options: ApolloOptions): ApolloServerOptions<GraphQ
     validationRules: limits.validationRules,
     validationOptions: limits.validationOptions,
     parseOptions: limits.parseOptions,
-    includeStacktraceInErrorResponses: options.development,
-    formatError: createErrorFormatter({
-      exposeInternalMessages: options.development,
-      logError: (error) => options.logger.error({ err: error }, "unexpected error in GraphQL execution"),
-      ...(options.translateError ? { translate: options.translateError } : {}),
-    }),
+    includeStacktraceInErrorResponses: policy.includeStacktrace,
+    formatError: policy.formatError,
     plugins: [
       ...(options.metrics ? [graphqlMetrics(options.metrics)] : []),
       subscriptionsOverWebsocketOnly(),

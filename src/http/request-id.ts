@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { FastifyInstance } from "fastify";
+import type { GraphQLFormattedError } from "graphql";
 import type { IncomingMessage } from "node:http";
 import type { GraphQLContext } from "../graphql";
 
@@ -21,17 +22,19 @@ export function echoRequestId(app: FastifyInstance): void {
   });
 }
 
+/** Each error with `extensions.requestId` (none without an id). */
+export function withRequestId(errors: readonly GraphQLFormattedError[] | undefined, requestId: string | null | undefined): GraphQLFormattedError[] | undefined {
+  if (!errors || !requestId) return errors as GraphQLFormattedError[] | undefined;
+  return errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } }));
+}
+
 /** Adds `extensions.requestId` to every GraphQL error. */
 export const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
-        const requestId = contextValue.client?.requestId;
-        if (response.body.kind !== "single" || !response.body.singleResult.errors || !requestId) return;
-        response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
-          ...error,
-          extensions: { ...error.extensions, requestId },
-        }));
+        if (response.body.kind !== "single") return;
+        response.body.singleResult.errors = withRequestId(response.body.singleResult.errors, contextValue.client?.requestId);
       },
     };
   },

@@ -2,15 +2,16 @@ import { fastifyApolloHandler } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { AuthError, ClientInfo } from "../auth";
 import { buildContext, type GraphQLContext, type Services } from "../graphql";
-import { createApollo } from "./apollo";
+import { createApollo, graphqlHttpPolicy } from "./apollo";
 import { clientInfo } from "./client-info";
 import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
+import { admit, fastLane, ValidatedDocuments } from "./fast-lane";
 import { type DiscoveryOptions, registerDiscoveryRoutes } from "./discovery-routes";
 import { registerGraphiQLRoute } from "./graphiql-route";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
@@ -49,6 +50,11 @@ export interface HttpServerOptions {
   tokenStatus?: IntrospectionOptions;
   /** GET /metrics and the request counters behind it; absent, neither exists. */
   metrics?: HttpMetrics;
+  /**
+   * Validated, authorized operations run beside Apollo's pipeline (fast-lane/); on unless false.
+   * Off only to compare the two lanes' answers (test/http/fast-lane).
+   */
+  fastLane?: boolean;
 }
 
 export interface HttpMetrics extends MetricsEndpoint {
@@ -103,24 +109,53 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   if (options.tokenStatus) await registerIntrospectionRoute(app, options.tokenStatus);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
 
-  const apollo = createApollo({
+  const apolloOptions = {
     schema: options.schema,
     introspection: options.introspection,
     development: options.development,
     logger: app.log,
     ...(options.translateError ? { translateError: options.translateError } : {}),
     ...(options.metrics ? { metrics: options.metrics.graphql } : {}),
-  });
+  };
+  const policy = graphqlHttpPolicy(apolloOptions);
+  const apollo = createApollo(apolloOptions, policy);
   await apollo.start();
   app.addHook("onClose", async () => apollo.stop());
-  const graphql = fastifyApolloHandler<GraphQLContext>(apollo, {
-    context: async (request, reply) =>
-      buildContext(options.services, {
-        authorization: request.headers.authorization,
-        client: clientInfo(request),
-        refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
-      }),
+  // A context the fast lane built and then left to Apollo (a denial) is not built twice.
+  const handedOver = new WeakMap<FastifyRequest, GraphQLContext>();
+  const contextOf = (request: FastifyRequest, reply: FastifyReply): Promise<GraphQLContext> =>
+    buildContext(options.services, {
+      authorization: request.headers.authorization,
+      client: clientInfo(request),
+      refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
+    });
+  const viaApollo = fastifyApolloHandler<GraphQLContext>(apollo, {
+    context: async (request, reply) => handedOver.get(request) ?? contextOf(request, reply),
   });
+  const documents = new ValidatedDocuments({
+    schema: options.schema,
+    parseOptions: policy.limits.parseOptions,
+    validationRules: policy.limits.validationRules,
+    validationOptions: policy.limits.validationOptions,
+    introspection: options.introspection,
+  });
+  const answer = fastLane({
+    schema: options.schema,
+    formatting: policy,
+    ...(options.metrics ? { metrics: options.metrics.graphql } : {}),
+  });
+  const graphql: typeof viaApollo =
+    options.fastLane === false
+      ? viaApollo
+      : async function graphql(request, reply) {
+          const operation = admit(request, options.schema, documents);
+          if (!operation) return viaApollo.call(this, request, reply);
+          const context = await contextOf(request, reply);
+          const answered = await answer(operation, context, reply);
+          if (answered !== null) return answered;
+          handedOver.set(request, context);
+          return viaApollo.call(this, request, reply);
+        };
   const websocket = options.websocket;
   if (websocket) {
     await app.register(fastifyWebsocket, {

@@ -30,6 +30,8 @@ export interface StartOptions {
   modules?: AppOverrides["modules"];
   env?: Record<string, string>;
   logger?: AppOverrides["logger"];
+  /** False: Apollo answers every request (test/http/fast-lane compares the two). */
+  fastLane?: boolean;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -54,6 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     clock,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.modules ? { modules: options.modules } : {}),
+    ...(options.fastLane === false ? { fastLane: false } : {}),
   });
   const url = await app.listen();
   const gql = async <T,>(query: string, variables?: object, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<GqlResponse<T>> => {
