@@ -1,4 +1,3 @@
-import { fastifyApolloHandler } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
@@ -7,6 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import type { AuthError, ClientInfo } from "../auth";
 import { buildContext, type GraphQLContext, type Services } from "../graphql";
 import { createApollo, graphqlHttpPolicy } from "./apollo";
+import { apolloHandler } from "./apollo-handler";
 import { clientInfo } from "./client-info";
 import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
@@ -129,9 +129,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       client: clientInfo(request),
       refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
     });
-  const viaApollo = fastifyApolloHandler<GraphQLContext>(apollo, {
-    context: async (request, reply) => handedOver.get(request) ?? contextOf(request, reply),
-  });
+  const viaApollo = apolloHandler(apollo, async (request, reply) => handedOver.get(request) ?? contextOf(request, reply));
   const documents = new ValidatedDocuments({
     schema: options.schema,
     parseOptions: policy.limits.parseOptions,
@@ -149,12 +147,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       ? viaApollo
       : async function graphql(request, reply) {
           const operation = admit(request, options.schema, documents);
-          if (!operation) return viaApollo.call(this, request, reply);
+          if (!operation) return viaApollo(request, reply);
           const context = await contextOf(request, reply);
           const answered = await answer(operation, context, reply);
           if (answered !== null) return answered;
           handedOver.set(request, context);
-          return viaApollo.call(this, request, reply);
+          return viaApollo(request, reply);
         };
   const websocket = options.websocket;
   if (websocket) {
