@@ -148,7 +148,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       : async function graphql(request, reply) {
           const operation = admit(request, options.schema, documents);
           if (!operation) return viaApollo(request, reply);
-          const context = await contextOf(request, reply);
+          // buildContext never throws; were it to, Apollo would answer ("Context creation failed").
+          const context = await contextOf(request, reply).catch(() => null);
+          if (!context) return viaApollo(request, reply);
           const answered = await answer(operation, context, reply);
           if (answered !== null) return answered;
           handedOver.set(request, context);

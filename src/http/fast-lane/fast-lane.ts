@@ -1,11 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type { FastifyReply } from "fastify";
-import { execute, type GraphQLSchema } from "graphql";
+import { execute, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { authorizeOperation, type GraphQLContext } from "../../graphql";
 import { countRequest, type GraphqlMetrics } from "../graphql-metrics";
 import { withRequestId } from "../request-id";
 import type { FastOperation } from "./admit";
-import { formatResult, type ResultFormatting, resultBody } from "./format-result";
+import { asGraphQLError, type FormattedErrors, formatErrors, formatResult, type ResultFormatting, resultBody } from "./format-result";
 
 export interface FastLaneOptions {
   schema: GraphQLSchema;
@@ -24,14 +24,24 @@ export function fastLane(options: FastLaneOptions) {
   return async function answer(operation: FastOperation, context: GraphQLContext, reply: FastifyReply): Promise<string | null> {
     const started = performance.now();
     if (!authorized(schema, operation, context)) return null;
-    const result = await execute({
-      schema,
-      document: operation.document,
-      contextValue: context,
-      variableValues: operation.variables,
-      operationName: operation.operationName,
-    });
-    const formatted = formatResult(result, formatting);
+    let result: ExecutionResult;
+    let formatted: FormattedErrors;
+    try {
+      result = await execute({
+        schema,
+        document: operation.document,
+        contextValue: context,
+        variableValues: operation.variables,
+        operationName: operation.operationName,
+      });
+      formatted = formatResult(result, formatting);
+    } catch (failure) {
+      // Apollo's execution step failed (a throw while executing or handling errors): it answers
+      // with that one error and no data, HTTP 500 unless the error names a status.
+      result = {};
+      formatted = formatErrors([asGraphQLError(failure)], formatting);
+      formatted.status ??= 500;
+    }
     const errors = withRequestId(formatted.errors, context.client.requestId);
     if (metrics) {
       countRequest(metrics, {
@@ -41,8 +51,10 @@ export function fastLane(options: FastLaneOptions) {
         executed: { schema, operation: operation.operation, document: operation.document },
       });
     }
-    void reply.header("content-type", operation.contentType);
-    for (const [name, value] of formatted.headers) void reply.header(name, value);
+    // Apollo's order: headers named by errors, then the negotiated type unless one of them set it.
+    const headers = formatted.headers;
+    if (!headers.get("content-type")) headers.set("content-type", operation.contentType);
+    for (const [name, value] of headers) void reply.header(name, value);
     void reply.code(formatted.status ?? 200);
     return resultBody(errors, result);
   };

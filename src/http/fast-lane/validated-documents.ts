@@ -11,14 +11,16 @@ export interface DocumentRules {
 }
 
 /**
- * What is kept: the query texts' sum (characters; a body is at most 64 KiB, so at least 64 of the
- * largest) and their number (each document is at most MAX_TOKENS tokens, so a few KiB of AST).
+ * What is kept: lexical tokens, summed over the documents, and documents. A parsed document holds
+ * every token and location of its text, about 0.45 KiB per token (MAX_TOKENS: 1,000 per document),
+ * so tokens bound its memory where characters would not: 25,000 tokens is about 11 MiB, or 250
+ * real operations of 100 tokens. A document that fails is kept at the weight of its text.
  */
 export interface DocumentBudget {
-  characters: number;
+  tokens: number;
   entries: number;
 }
-const DEFAULT_BUDGET: DocumentBudget = { characters: 4 * 1024 * 1024, entries: 1000 };
+const DEFAULT_BUDGET: DocumentBudget = { tokens: 25_000, entries: 1000 };
 
 /** Names Apollo's NoIntrospection rule looks for; `__typename` is not one of them. */
 const INTROSPECTION = /__(schema|type)\b/;
@@ -26,11 +28,11 @@ const INTROSPECTION = /__(schema|type)\b/;
 /**
  * Query text → the document parsed and validated under the same rules Apollo applies, or null when
  * it fails either (Apollo then answers, with its own errors). Least recently used first out once the
- * texts kept exceed the budget, like Apollo's own document store, which the fast lane stands beside.
+ * documents kept exceed the budget, as in Apollo's own document store, which the lane stands beside.
  */
 export class ValidatedDocuments {
-  private readonly kept = new Map<string, DocumentNode | null>();
-  private size = 0;
+  private readonly kept = new Map<string, { document: DocumentNode | null; weight: number }>();
+  private weight = 0;
   private readonly rules: readonly ValidationRule[];
 
   constructor(
@@ -46,10 +48,10 @@ export class ValidatedDocuments {
       // Most recently used last: Map keeps insertion order.
       this.kept.delete(query);
       this.kept.set(query, known);
-      return known;
+      return known.document;
     }
     const document = this.prepare(query);
-    this.remember(query, document);
+    this.remember(query, document, document ? tokensOf(document) : Math.ceil(query.length / 64));
     return document;
   }
 
@@ -69,14 +71,21 @@ export class ValidatedDocuments {
     return this.kept.size;
   }
 
-  private remember(query: string, document: DocumentNode | null): void {
-    if (query.length > this.budget.characters) return;
-    this.kept.set(query, document);
-    this.size += query.length;
-    for (const [oldest] of this.kept) {
-      if (this.size <= this.budget.characters && this.kept.size <= this.budget.entries) break;
+  private remember(query: string, document: DocumentNode | null, weight: number): void {
+    if (weight > this.budget.tokens) return;
+    this.kept.set(query, { document, weight });
+    this.weight += weight;
+    for (const [oldest, entry] of this.kept) {
+      if (this.weight <= this.budget.tokens && this.kept.size <= this.budget.entries) break;
       this.kept.delete(oldest);
-      this.size -= oldest.length;
+      this.weight -= entry.weight;
     }
   }
+}
+
+/** The tokens a parsed document keeps alive (its location's linked list, comments included). */
+function tokensOf(document: DocumentNode): number {
+  let count = 0;
+  for (let token = document.loc?.startToken ?? null; token; token = token.next) count++;
+  return count;
 }

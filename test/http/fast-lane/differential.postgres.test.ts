@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Module } from "../../../src/core/module";
 import { MODULES } from "../../../src/modules";
@@ -20,6 +21,8 @@ const trouble: Module = {
       troubleTeapot: String @public
       troublePartial: [String] @public
       troubleRequired: String! @public
+      troubleHeaders: String @public
+      troubleFrozen: String @public
     }
   `,
   resolvers: {
@@ -32,6 +35,15 @@ const trouble: Module = {
       },
       troublePartial: () => ["a", Promise.reject(new Error("second item failed")), "c"],
       troubleRequired: () => null,
+      troubleHeaders: () => {
+        const headers = new Map([["X-Mixed", "a"], ["x-mixed", "b"], ["Set-Cookie", "a=1"], ["set-cookie", "b=2"]]);
+        throw new GraphQLError("headers", { extensions: { code: "TEAPOT", http: { status: 418, headers } } });
+      },
+      // Already located and frozen: production's suggestion hiding cannot rewrite it, and Apollo's
+      // execution step fails (HTTP 500 with that failure as the one error).
+      troubleFrozen: () => {
+        throw Object.freeze(new GraphQLError('frozen. Did you mean "x"?', { path: ["troubleFrozen"] }));
+      },
     },
   },
 };
@@ -85,6 +97,8 @@ function cases(): Case[] {
     { name: "partial list", body: q("{ troublePartial }") },
     { name: "non-null field resolved null", body: q("{ troubleRequired __typename }") },
     { name: "two failing roots", body: q("{ troubleInternal troubleTeapot }") },
+    { name: "headers named by an error: case, repeats, set-cookie", body: q("{ troubleHeaders }") },
+    { name: "a failure while handling errors", body: q("{ troubleFrozen __typename }") },
     { name: "accept graphql-response+json", body: q("{ __typename }"), headers: { accept: "application/graphql-response+json" } },
     { name: "accept preferring graphql-response+json", body: q("{ me { id } }"), token: "user", headers: { accept: "application/json;q=0.5, application/graphql-response+json" } },
     { name: "accept */*", body: q("{ __typename }"), headers: { accept: "*/*" } },
@@ -101,19 +115,31 @@ const IGNORED_HEADERS = new Set(["date", "keep-alive", "connection", "content-le
 
 interface Answer {
   status: number;
-  headers: Record<string, string>;
+  /** In the order sent, names as sent: fetch would sort and merge them. */
+  headers: string[];
   body: string;
 }
 
 async function send(server: TestServer, c: Case, id: string, tokens: Record<string, string>): Promise<Answer> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": id, ...c.headers };
   if (c.token) headers.authorization = `Bearer ${tokens[c.token]}`;
-  const response = await fetch(`${server.url}/graphql`, { method: "POST", headers, body: JSON.stringify(c.body) });
-  const kept: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (!IGNORED_HEADERS.has(name)) kept[name] = value;
+  const url = new URL(server.url);
+  const body = JSON.stringify(c.body);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname: url.hostname, port: url.port, path: "/graphql", method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
+      const kept: string[] = [];
+      for (let i = 0; i < res.rawHeaders.length; i += 2) {
+        const name = res.rawHeaders[i] ?? "";
+        if (!IGNORED_HEADERS.has(name.toLowerCase())) kept.push(`${name}: ${res.rawHeaders[i + 1]}`);
+      }
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: kept, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
   });
-  return { status: response.status, headers: kept, body: await response.text() };
 }
 
 /** Development stacks name the frames each lane ran through: compared as present or absent. */

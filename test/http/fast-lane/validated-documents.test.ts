@@ -2,7 +2,7 @@ import { createQueryLimits } from "../../../src/graphql";
 import { ValidatedDocuments } from "../../../src/http/fast-lane";
 import { serverSchema } from "../../support/schema";
 
-function documents(introspection: boolean, budget = { characters: 1_000_000, entries: 1000 }) {
+function documents(introspection: boolean, budget?: { tokens: number; entries: number }) {
   const limits = createQueryLimits({ hideSuggestions: true });
   return new ValidatedDocuments(
     { schema: serverSchema(), parseOptions: limits.parseOptions, validationRules: limits.validationRules, validationOptions: limits.validationOptions, introspection },
@@ -34,18 +34,29 @@ describe("ValidatedDocuments", () => {
   });
 
   it("forgets the least recently used first, by entries and by characters", () => {
-    const byEntries = documents(true, { characters: 1_000_000, entries: 2 });
+    const byEntries = documents(true, { tokens: 1_000_000, entries: 2 });
     const a = byEntries.get("{ a: __typename }");
     byEntries.get("{ b: __typename }");
     expect(byEntries.get("{ a: __typename }")).toBe(a); // a is now the most recent
     byEntries.get("{ c: __typename }"); // b goes
     expect(byEntries.count).toBe(2);
     expect(byEntries.get("{ a: __typename }")).toBe(a);
-    const byCharacters = documents(true, { characters: 40, entries: 1000 });
-    byCharacters.get("{ aaaaaaaaaa: __typename }");
-    byCharacters.get("{ bbbbbbbbbb: __typename }");
-    expect(byCharacters.count).toBe(1);
-    byCharacters.get(`{ ${"x".repeat(60)}: __typename }`); // larger than the budget: answered, not kept
-    expect(byCharacters.count).toBe(1);
+    // By tokens: "{ aN: __typename }" is 7 tokens with start and end of file.
+    const byTokens = documents(true, { tokens: 15, entries: 1000 });
+    byTokens.get("{ a1: __typename }");
+    byTokens.get("{ a2: __typename }");
+    expect(byTokens.count).toBe(2);
+    byTokens.get("{ a3: __typename }");
+    expect(byTokens.count).toBe(2);
+    byTokens.get(`{ ${Array.from({ length: 10 }, (_, i) => `x${i}: __typename`).join(" ")} }`); // heavier than the budget: answered, not kept
+    expect(byTokens.count).toBe(2);
+  });
+
+  it("weighs a document by its tokens: 606-token documents fill the default budget (25,000) at 41", () => {
+    const kept = documents(true);
+    // 600 fields, `query`, the name, two braces, start and end of file: 606 tokens.
+    const big = (i: number) => `query Q${i} { ${Array.from({ length: 600 }, () => "__typename").join(" ")} }`;
+    for (let i = 0; i < 60; i++) expect(kept.get(big(i))).not.toBeNull();
+    expect(kept.count).toBe(41);
   });
 });
