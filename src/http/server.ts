@@ -121,15 +121,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const apollo = createApollo(apolloOptions, policy);
   await apollo.start();
   app.addHook("onClose", async () => apollo.stop());
-  // A context the fast lane built and then left to Apollo (a denial) is not built twice.
-  const handedOver = new WeakMap<FastifyRequest, GraphQLContext>();
   const contextOf = (request: FastifyRequest, reply: FastifyReply): Promise<GraphQLContext> =>
     buildContext(options.services, {
       authorization: request.headers.authorization,
       client: clientInfo(request),
       refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
     });
-  const viaApollo = apolloHandler(apollo, async (request, reply) => handedOver.get(request) ?? contextOf(request, reply));
+  const viaApollo = apolloHandler(apollo, contextOf);
   const documents = new ValidatedDocuments({
     schema: options.schema,
     parseOptions: policy.limits.parseOptions,
@@ -151,10 +149,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
           // buildContext never throws; were it to, Apollo would answer ("Context creation failed").
           const context = await contextOf(request, reply).catch(() => null);
           if (!context) return viaApollo(request, reply);
-          const answered = await answer(operation, context, reply);
-          if (answered !== null) return answered;
-          handedOver.set(request, context);
-          return viaApollo(request, reply);
+          return answer(operation, context, reply);
         };
   const websocket = options.websocket;
   if (websocket) {

@@ -18,7 +18,7 @@ export interface FastOperation {
  * JSON object (so Apollo's CSRF check passes), well-typed fields, no persisted query, an Accept
  * header Apollo can satisfy, a document that parses and validates under the same rules, an operation
  * that resolves and is not a subscription, and variables that coerce. Anything else (null) goes to
- * Apollo, which alone answers every refusal. Pure: nothing is spent or written here.
+ * Apollo, which answers it with its own errors. Pure: nothing is spent or written here.
  */
 export function admit(request: FastifyRequest, schema: GraphQLSchema, documents: ValidatedDocuments): FastOperation | null {
   if (request.method !== "POST" || !isJson(request.headers["content-type"])) return null;

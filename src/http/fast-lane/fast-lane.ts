@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { FastifyReply } from "fastify";
-import { execute, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { authorizeOperation, type GraphQLContext } from "../../graphql";
+import { execute, type ExecutionResult, type GraphQLError, type GraphQLSchema } from "graphql";
+import { authorizeOperation, type GraphQLContext, PreExecutionError } from "../../graphql";
 import { countRequest, type GraphqlMetrics } from "../graphql-metrics";
 import { withRequestId } from "../request-id";
 import type { FastOperation } from "./admit";
@@ -14,33 +14,33 @@ export interface FastLaneOptions {
 }
 
 /**
- * Answers an admitted operation: the same authorization decision, execution, error formatting,
- * request ids and counters as Apollo's pipeline with the plugins of apollo.ts, without the pipeline.
- * A denied operation (or a failed decision) resolves null before anything has run, and Apollo
- * answers it from the same context, with every error shape of its own.
+ * Answers an admitted operation as Apollo's pipeline does with the plugins of apollo.ts (the same
+ * authorization decision before any resolver, execution, error formatting, request ids and
+ * counters), without the pipeline.
  */
 export function fastLane(options: FastLaneOptions) {
   const { schema, formatting, metrics } = options;
-  return async function answer(operation: FastOperation, context: GraphQLContext, reply: FastifyReply): Promise<string | null> {
+  return async function answer(operation: FastOperation, context: GraphQLContext, reply: FastifyReply): Promise<string> {
     const started = performance.now();
-    if (!authorized(schema, operation, context)) return null;
-    let result: ExecutionResult;
+    let result: ExecutionResult = {};
     let formatted: FormattedErrors;
-    try {
-      result = await execute({
-        schema,
-        document: operation.document,
-        contextValue: context,
-        variableValues: operation.variables,
-        operationName: operation.operationName,
-      });
-      formatted = formatResult(result, formatting);
-    } catch (failure) {
-      // Apollo's execution step failed (a throw while executing or handling errors): it answers
-      // with that one error and no data, HTTP 500 unless the error names a status.
-      result = {};
-      formatted = formatErrors([asGraphQLError(failure)], formatting);
-      formatted.status ??= 500;
+    const denial = decide(schema, operation, context);
+    if (denial) {
+      formatted = failed(denial, formatting);
+    } else {
+      try {
+        result = await execute({
+          schema,
+          document: operation.document,
+          contextValue: context,
+          variableValues: operation.variables,
+          operationName: operation.operationName,
+        });
+        formatted = formatResult(result, formatting);
+      } catch (failure) {
+        result = {};
+        formatted = failed(asGraphQLError(failure), formatting);
+      }
     }
     const errors = withRequestId(formatted.errors, context.client.requestId);
     if (metrics) {
@@ -60,14 +60,26 @@ export function fastLane(options: FastLaneOptions) {
   };
 }
 
-/** The authorization plugin's decision; a throw is the plugin's too, and Apollo will report it. */
-function authorized(schema: GraphQLSchema, operation: FastOperation, context: GraphQLContext): boolean {
+/**
+ * The authorization plugin's decision, raised as the plugin raises it: a denial, or the failure to
+ * decide, as a PreExecutionError (HTTP 200, the AuthError's code and reason once formatted).
+ */
+function decide(schema: GraphQLSchema, operation: FastOperation, context: GraphQLContext): GraphQLError | null {
   try {
-    return (
-      authorizeOperation({ schema, document: operation.document, operationName: operation.operationName, variableValues: operation.variables, viewer: context }) ===
-      null
-    );
-  } catch {
-    return false;
+    const denial = authorizeOperation({ schema, document: operation.document, operationName: operation.operationName, variableValues: operation.variables, viewer: context });
+    return denial ? new PreExecutionError(denial) : null;
+  } catch (infrastructure) {
+    return new PreExecutionError(infrastructure);
   }
+}
+
+/**
+ * Apollo's answer when a step before or around execution throws (sendErrorResponse): that one
+ * error, no data, HTTP 500 unless the error names a status. A throw from formatting here is
+ * Apollo's unexpected error too, and goes to the HTTP error handler.
+ */
+function failed(error: GraphQLError, formatting: ResultFormatting): FormattedErrors {
+  const formatted = formatErrors([error], formatting);
+  formatted.status ??= 500;
+  return formatted;
 }
