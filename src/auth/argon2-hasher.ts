@@ -1,4 +1,5 @@
 import argon2 from "argon2";
+import type { ConcurrencyLimit } from "./concurrency-limit";
 import type { PasswordHasher } from "./ports";
 
 export interface Argon2Params {
@@ -20,16 +21,20 @@ export class Argon2Hasher implements PasswordHasher {
   /**
    * `pepper` is argon2's keyed-hash secret: a database leak alone then cannot be cracked offline.
    * Changing it makes every existing hash unverifiable, so it cannot simply be rotated.
+   * `slots` bounds the hashes and verifies running at once (none: libuv's pool bounds them).
+   * Each holds `memoryCost` KiB (19 MiB) while it runs, and one per core already keeps every core busy:
+   * more only add memory and take the pool's threads from file and DNS work.
    */
   constructor(
     private readonly params: Argon2Params = OWASP_ARGON2_PARAMS,
     pepper?: Buffer,
+    private readonly slots: ConcurrencyLimit | null = null,
   ) {
     this.secret = pepper ? { secret: pepper } : {};
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.params, ...this.secret });
+    return this.bounded(() => argon2.hash(password, { type: argon2.argon2id, ...this.params, ...this.secret }));
   }
 
   /**
@@ -45,7 +50,7 @@ export class Argon2Hasher implements PasswordHasher {
 
   private async verifyStored(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password, this.secret);
+      return await this.bounded(() => argon2.verify(hash, password, this.secret));
     } catch {
       // A stored hash argon2 cannot parse is a data problem, never a successful login.
       return false;
@@ -55,7 +60,12 @@ export class Argon2Hasher implements PasswordHasher {
   async verifyDummy(password: string): Promise<void> {
     // Same parameters as real hashes so an unknown email costs exactly one real verify.
     this.dummyHash ??= this.hash("dummy-password-for-constant-time-login");
-    await argon2.verify(await this.dummyHash, password, this.secret);
+    const dummy = await this.dummyHash;
+    await this.bounded(() => argon2.verify(dummy, password, this.secret));
+  }
+
+  private bounded<T>(work: () => Promise<T>): Promise<T> {
+    return this.slots ? this.slots.run(work) : work();
   }
 
   /** True when the stored hash is weaker than today's settings (older variant, less memory or time). */

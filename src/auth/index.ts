@@ -23,6 +23,7 @@ export type { AccountSettings, SignupMode } from "./mailed-tokens";
 export type { EmailChangeInput } from "./email-service";
 export type { ResetPasswordInput } from "./password-reset-service";
 export { Argon2Hasher, OWASP_ARGON2_PARAMS } from "./argon2-hasher";
+export { ConcurrencyLimit } from "./concurrency-limit";
 export type { Argon2Params } from "./argon2-hasher";
 export { fixedClock, systemClock } from "./clock";
 export type { Clock } from "./clock";

@@ -1,7 +1,9 @@
+import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
 import {
   type AccountSettings,
   Argon2Hasher,
+  ConcurrencyLimit,
   fileKeySnapshot,
   secretKeySnapshot,
   type SigningKeySettings,
@@ -16,7 +18,9 @@ const RETENTION_MAX_BATCHES = 200;
 
 export function authSettings(config: Readonly<Config>, logger: Logger) {
   return {
-    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined),
+    // One argon2 per core keeps every core busy; more would only hold 19 MiB each (at least 2, so a
+    // verify and the dummy beside it run together on one core too: see Argon2Hasher.verify).
+    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined, new ConcurrencyLimit(Math.max(2, availableParallelism()))),
     breachCheck: config.breachCheck ? new HibpBreachCheck({ apiUrl: config.breachCheck.apiUrl, logger }) : null,
     rateLimits: { policy: config.rateLimits, ipv6PrefixLength: config.rateLimitIpv6Prefix },
     retentionPolicy: {

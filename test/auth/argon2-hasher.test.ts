@@ -1,5 +1,5 @@
 import argon2 from "argon2";
-import { Argon2Hasher, OWASP_ARGON2_PARAMS } from "../../src/auth";
+import { Argon2Hasher, ConcurrencyLimit, OWASP_ARGON2_PARAMS } from "../../src/auth";
 
 describe("Argon2Hasher (real argon2)", () => {
   const hasher = new Argon2Hasher(OWASP_ARGON2_PARAMS);
@@ -113,5 +113,19 @@ describe("Argon2Hasher.verify against a hash made with weaker parameters (real a
     const hash = await current.hash("correct horse battery");
     await expect(current.verify(hash, "not the password")).resolves.toBe(false);
     expect(work).toEqual([{ params: CURRENT, settled: true, startedWhilePending: 0 }]);
+  });
+
+  it("with slots, runs at most that many argon2 calls at once and queues the rest; a legacy verify and its dummy share them", async () => {
+    const slots = new ConcurrencyLimit(2);
+    const bounded = new Argon2Hasher(OWASP_ARGON2_PARAMS, undefined, slots);
+    const hash = await bounded.hash("correct horse battery");
+    const verifies = Array.from({ length: 5 }, (_, i) => bounded.verify(hash, i === 0 ? "correct horse battery" : "wrong"));
+    expect(slots.queued).toBe(3);
+    expect(await Promise.all(verifies)).toEqual([true, false, false, false, false]);
+    expect(slots.queued).toBe(0);
+    // A weaker stored hash: its verify and the dummy run side by side, each in a slot.
+    const legacy = await argon2.hash("old password", { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    await expect(bounded.verify(legacy, "old password")).resolves.toBe(true);
+    await expect(Promise.all([bounded.verify(legacy, "old password"), bounded.verify(legacy, "x"), bounded.hash("y")])).resolves.toEqual([true, false, expect.any(String)]);
   });
 });
