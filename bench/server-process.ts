@@ -41,22 +41,29 @@ export async function startBuiltServer(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<{ server: RunningServer; readyMs: number }> {
-  return spawnServer([...nodeArgs, join(ROOT, "dist/src/main.js")], databaseUrl, port, { ...startScriptEnv(), ...env }, 5);
+  const start = startScript();
+  return spawnServer([...start.nodeArgs, ...nodeArgs, join(ROOT, "dist/src/main.js")], databaseUrl, port, { ...start.env, ...env }, 5);
 }
 
 /**
- * The variables package.json's start script sets before `node` (MALLOC_ARENA_MAX), read
- * from the script itself so that the bench runs what `npm start` runs.
+ * What package.json's start script sets: the variables before `node` (MALLOC_ARENA_MAX) and the
+ * flags between `node` and the script (the V8 heap settings), read from the script itself so that
+ * the bench runs what `npm start` runs.
  */
-export function startScriptEnv(): Record<string, string> {
+export function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
   const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const words = script.split(/\s+/);
   const env: Record<string, string> = {};
-  for (const word of script.split(/\s+/)) {
-    const assignment = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word);
+  let i = 0;
+  for (; i < words.length; i++) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(words[i] ?? "");
     if (!assignment) break;
     env[assignment[1] ?? ""] = assignment[2] ?? "";
   }
-  return env;
+  if (words[i] !== "node") throw new Error(`the start script does not run node: ${script}`);
+  const nodeArgs: string[] = [];
+  for (i++; i < words.length && words[i]?.startsWith("--"); i++) nodeArgs.push(words[i] ?? "");
+  return { env, nodeArgs };
 }
 
 async function spawnServer(
