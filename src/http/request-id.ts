@@ -23,8 +23,11 @@ export function echoRequestId(app: FastifyInstance): void {
 }
 
 /** Each error with `extensions.requestId` (none without an id). */
-export function withRequestId(errors: readonly GraphQLFormattedError[] | undefined, requestId: string | null | undefined): GraphQLFormattedError[] | undefined {
-  if (!errors || !requestId) return errors as GraphQLFormattedError[] | undefined;
+export function withRequestId(
+  errors: readonly GraphQLFormattedError[] | undefined,
+  requestId: string | null | undefined,
+): readonly GraphQLFormattedError[] | undefined {
+  if (!errors || !requestId) return errors;
   return errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } }));
 }
 

@@ -51,7 +51,7 @@ export interface HttpServerOptions {
   /** GET /metrics and the request counters behind it; absent, neither exists. */
   metrics?: HttpMetrics;
   /**
-   * Validated, authorized operations run beside Apollo's pipeline (fast-lane/); on unless false.
+   * Validated operations run beside Apollo's pipeline (fast-lane/); on unless false.
    * Off only to compare the two lanes' answers (test/http/fast-lane).
    */
   fastLane?: boolean;

@@ -53,7 +53,7 @@ export function formatErrors(errors: readonly GraphQLError[] | undefined, format
 }
 
 /** The body as Apollo writes it: errors, data, extensions in that order, and a trailing newline. */
-export function resultBody(errors: GraphQLFormattedError[] | undefined, result: ExecutionResult): string {
+export function resultBody(errors: readonly GraphQLFormattedError[] | undefined, result: ExecutionResult): string {
   return `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
 }
 

@@ -11,10 +11,11 @@ export interface DocumentRules {
 }
 
 /**
- * What is kept: lexical tokens, summed over the documents, and documents. A parsed document holds
- * every token and location of its text, about 0.45 KiB per token (MAX_TOKENS: 1,000 per document),
- * so tokens bound its memory where characters would not: 25,000 tokens is about 11 MiB, or 250
- * real operations of 100 tokens. A document that fails is kept at the weight of its text.
+ * What is kept, in units of about 0.45 KiB, and documents. A parsed document holds every token and
+ * location of its text, about 0.45 KiB per token (MAX_TOKENS: 1,000 per document), and the text
+ * itself, which one string token can make 64 KiB: a document weighs its tokens plus one unit per
+ * 512 characters (a failed one, its text alone). 25,000 units is about 11 MiB, or 250 real
+ * operations of 100 tokens.
  */
 export interface DocumentBudget {
   tokens: number;
@@ -51,7 +52,7 @@ export class ValidatedDocuments {
       return known.document;
     }
     const document = this.prepare(query);
-    this.remember(query, document, document ? tokensOf(document) : Math.ceil(query.length / 64));
+    this.remember(query, document, (document ? tokensOf(document) : 0) + Math.ceil(query.length / 512));
     return document;
   }
 

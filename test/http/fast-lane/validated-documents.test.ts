@@ -41,8 +41,8 @@ describe("ValidatedDocuments", () => {
     byEntries.get("{ c: __typename }"); // b goes
     expect(byEntries.count).toBe(2);
     expect(byEntries.get("{ a: __typename }")).toBe(a);
-    // By tokens: "{ aN: __typename }" is 7 tokens with start and end of file.
-    const byTokens = documents(true, { tokens: 15, entries: 1000 });
+    // By weight: "{ aN: __typename }" is 7 tokens with start and end of file, plus 1 for its 18 characters.
+    const byTokens = documents(true, { tokens: 17, entries: 1000 });
     byTokens.get("{ a1: __typename }");
     byTokens.get("{ a2: __typename }");
     expect(byTokens.count).toBe(2);
@@ -52,11 +52,18 @@ describe("ValidatedDocuments", () => {
     expect(byTokens.count).toBe(2);
   });
 
-  it("weighs a document by its tokens: 606-token documents fill the default budget (25,000) at 41", () => {
+  it("weighs a document by its tokens and text: 606 tokens in 6,611 characters (619) fill the default budget (25,000) at 40", () => {
     const kept = documents(true);
     // 600 fields, `query`, the name, two braces, start and end of file: 606 tokens.
     const big = (i: number) => `query Q${i} { ${Array.from({ length: 600 }, () => "__typename").join(" ")} }`;
     for (let i = 0; i < 60; i++) expect(kept.get(big(i))).not.toBeNull();
-    expect(kept.count).toBe(41);
+    expect(kept.count).toBe(40);
+  });
+
+  it("weighs one long token by its text: valid documents with a 60 KiB comment fill the budget at 183", () => {
+    const kept = documents(true);
+    const long = (i: number) => `{ a${i}: __typename @include(if: true) # ${"x".repeat(60 * 1024)}\n }`;
+    for (let i = 0; i < 300; i++) expect(kept.get(long(i))).not.toBeNull();
+    expect(kept.count).toBe(183);
   });
 });
