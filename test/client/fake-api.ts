@@ -86,9 +86,14 @@ export async function gatedSession(api: ReturnType<typeof fakeApi>, transport: "
   };
 }
 
-/** Waits (on real turns of the event loop, never a timed sleep) until `condition` holds. */
+/**
+ * Waits (on real turns of the event loop, never a timed sleep) until `condition` holds, for at most
+ * 5 s. Bounded by time, not turns: a fake that answers after a 5 ms timer (fakeProfile's slow
+ * record) saw 1,000 idle turns pass before its timer fired.
+ */
 export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 1000; turn++) {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
