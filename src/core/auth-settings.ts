@@ -18,9 +18,7 @@ const RETENTION_MAX_BATCHES = 200;
 
 export function authSettings(config: Readonly<Config>, logger: Logger) {
   return {
-    // One argon2 per core keeps every core busy; more would only hold 19 MiB each (at least 2, so a
-    // verify and the dummy beside it run together on one core too: see Argon2Hasher.verify).
-    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined, new ConcurrencyLimit(Math.max(2, availableParallelism()))),
+    hasher: new Argon2Hasher(config.argon2, config.passwordPepper ?? undefined, new ConcurrencyLimit(argon2Slots())),
     breachCheck: config.breachCheck ? new HibpBreachCheck({ apiUrl: config.breachCheck.apiUrl, logger }) : null,
     rateLimits: { policy: config.rateLimits, ipv6PrefixLength: config.rateLimitIpv6Prefix },
     retentionPolicy: {
@@ -72,4 +70,13 @@ export function signingKeySettings(config: Readonly<Config>, store: SigningKeySt
     keyEncryptionKey: signing.keyEncryptionKey,
     rotationMs: signing.rotationSeconds === null ? null : signing.rotationSeconds * 1000,
   };
+}
+
+/**
+ * One argon2 per core keeps every core busy; more would only hold 19 MiB each. At most 3, so one of
+ * libuv's 4 pool threads stays free for file and DNS work; at least 2, so a legacy verify and the
+ * dummy beside it run together even on one core (Argon2Hasher.verify).
+ */
+function argon2Slots(): number {
+  return Math.max(2, Math.min(availableParallelism(), 3));
 }

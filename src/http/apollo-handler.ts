@@ -26,6 +26,13 @@ function graphqlRequestOf(request: FastifyRequest): HTTPGraphQLRequest {
   for (const [name, value] of Object.entries(request.headers)) {
     if (value) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const query = request.url.indexOf("?");
-  return { method: request.method.toUpperCase(), headers, body: request.body, search: query === -1 ? "" : request.url.slice(query) };
+  return { method: request.method.toUpperCase(), headers, body: request.body, search: searchOf(request.url) };
+}
+
+/** `?…` of a request target, without a fragment (which no client should send, and URL drops). */
+export function searchOf(target: string): string {
+  const fragment = target.indexOf("#");
+  const path = fragment === -1 ? target : target.slice(0, fragment);
+  const query = path.indexOf("?");
+  return query === -1 ? "" : path.slice(query);
 }

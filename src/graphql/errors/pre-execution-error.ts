@@ -9,7 +9,16 @@ import { GraphQLError } from "graphql";
 export class PreExecutionError extends GraphQLError {
   constructor(error: unknown) {
     // Kept as the cause, so what it says (a driver's error code, say) still reaches the formatter.
-    const original = error instanceof Error ? error : new Error(String(error), { cause: error });
+    const original = error instanceof Error ? error : new Error(describe(error), { cause: error });
     super(original.message, { originalError: original, extensions: { http: { status: 200 } } });
+  }
+}
+
+/** A thrown non-Error as text; some values (a null-prototype object) cannot be converted at all. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return "Unexpected error value";
   }
 }

@@ -75,8 +75,9 @@ function decide(schema: GraphQLSchema, operation: FastOperation, context: GraphQ
 
 /**
  * Apollo's answer when a step before or around execution throws (sendErrorResponse): that one
- * error, no data, HTTP 500 unless the error names a status. A throw from formatting here is
- * Apollo's unexpected error too, and goes to the HTTP error handler.
+ * error, no data, HTTP 500 unless the error names a status. Formatting one error cannot throw (the
+ * formatter is guarded per error); were it to, the HTTP error handler would answer a masked 500,
+ * where Apollo answers with its own unexpected-error body.
  */
 function failed(error: GraphQLError, formatting: ResultFormatting): FormattedErrors {
   const formatted = formatErrors([error], formatting);

@@ -41,4 +41,13 @@ describe("errors raised before execution", () => {
     expect(formatted).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
     expect(logged).toHaveLength(1);
   });
+
+  it("a thrown value with no text at all (a null-prototype object) is still carried, masked when formatted", () => {
+    const opaque = Object.create(null) as object;
+    const error = new PreExecutionError(opaque);
+    expect(error.message).toBe("Unexpected error value");
+    expect(error.originalError?.cause).toBe(opaque);
+    const { formatted } = format(opaque);
+    expect(formatted).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+  });
 });
