@@ -1,26 +1,23 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyWebsocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { AuthError, ClientInfo } from "../auth";
-import { buildContext, type GraphQLContext, type Services } from "../graphql";
-import { createApollo, graphqlHttpPolicy } from "./apollo";
-import { apolloHandler } from "./apollo-handler";
+import type { Services } from "../graphql";
 import { clientInfo } from "./client-info";
 import { closeConnectionsWhileDraining } from "./drain";
 import { httpErrorHandler } from "./error-handler";
 import { registerCors } from "./cors";
-import { admit, fastLane, ValidatedDocuments } from "./fast-lane";
 import { type DiscoveryOptions, registerDiscoveryRoutes } from "./discovery-routes";
 import { registerGraphiQLRoute } from "./graphiql-route";
+import { createGraphqlHandler } from "./graphql-handler";
 import { type Readiness, registerHealthRoutes } from "./health-routes";
 import { type IntrospectionOptions, registerIntrospectionRoute } from "./introspection-route";
 import type { GraphqlMetrics } from "./graphql-metrics";
 import { type MetricsEndpoint, registerMetricsRoute } from "./metrics-route";
 import { forbidCaching } from "./no-store";
 import { notFoundWithoutQuery } from "./not-found";
-import { refreshTokenTransport } from "./refresh-cookie";
 import { echoRequestId, requestIdFor } from "./request-id";
 import { OneLinePerRequest } from "./request-log";
 import { type HttpRequestMetrics, measureRequests } from "./request-metrics";
@@ -109,48 +106,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   if (options.tokenStatus) await registerIntrospectionRoute(app, options.tokenStatus);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
 
-  const apolloOptions = {
+  const graphql = await createGraphqlHandler(app, {
     schema: options.schema,
+    services: options.services,
     introspection: options.introspection,
     development: options.development,
-    logger: app.log,
+    path: GRAPHQL_PATH,
+    fastLane: options.fastLane !== false,
     ...(options.translateError ? { translateError: options.translateError } : {}),
     ...(options.metrics ? { metrics: options.metrics.graphql } : {}),
-  };
-  const policy = graphqlHttpPolicy(apolloOptions);
-  const apollo = createApollo(apolloOptions, policy);
-  await apollo.start();
-  app.addHook("onClose", async () => apollo.stop());
-  const contextOf = (request: FastifyRequest, reply: FastifyReply): Promise<GraphQLContext> =>
-    buildContext(options.services, {
-      authorization: request.headers.authorization,
-      client: clientInfo(request),
-      refreshTransport: refreshTokenTransport(request, reply, { path: GRAPHQL_PATH, development: options.development }),
-    });
-  const viaApollo = apolloHandler(apollo, contextOf);
-  const documents = new ValidatedDocuments({
-    schema: options.schema,
-    parseOptions: policy.limits.parseOptions,
-    validationRules: policy.limits.validationRules,
-    validationOptions: policy.limits.validationOptions,
-    introspection: options.introspection,
   });
-  const answer = fastLane({
-    schema: options.schema,
-    formatting: policy,
-    ...(options.metrics ? { metrics: options.metrics.graphql } : {}),
-  });
-  const graphql: typeof viaApollo =
-    options.fastLane === false
-      ? viaApollo
-      : async function graphql(request, reply) {
-          const operation = admit(request, options.schema, documents);
-          if (!operation) return viaApollo(request, reply);
-          // buildContext never throws; were it to, Apollo would answer ("Context creation failed").
-          const context = await contextOf(request, reply).catch(() => null);
-          if (!context) return viaApollo(request, reply);
-          return answer(operation, context, reply);
-        };
   const websocket = options.websocket;
   if (websocket) {
     await app.register(fastifyWebsocket, {
