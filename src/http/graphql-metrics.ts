@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { GraphQLContext } from "../graphql";
-import { rootFieldsOf } from "./root-fields";
+import { type RootField, rootFieldsOf } from "./root-fields";
 
 /** What the HTTP transport reports per GraphQL request; the metrics layer bounds the labels. */
 export interface GraphqlMetrics {
@@ -55,7 +55,21 @@ export function countRequest(metrics: GraphqlMetrics, answered: AnsweredRequest)
   const first = errors?.[0];
   metrics.request(answered.operationName, first ? codeOf(first) : null, (performance.now() - answered.started) / 1000);
   if (!executed) return;
-  for (const field of rootFieldsOf(executed.schema, executed.operation, executed.document)) metrics.rootField(field.coordinate, codeFor(field.key, errors));
+  for (const field of rootFieldsCached(executed)) metrics.rootField(field.coordinate, codeFor(field.key, errors));
+}
+
+/**
+ * Both lanes keep validated documents (the fast lane's cache, Apollo's document store) and hand
+ * the same operation node to every request of one text: its root fields are walked once.
+ */
+const rootFieldsByOperation = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; fields: RootField[] }>();
+
+function rootFieldsCached(executed: NonNullable<AnsweredRequest["executed"]>): RootField[] {
+  const known = rootFieldsByOperation.get(executed.operation);
+  if (known?.schema === executed.schema) return known.fields;
+  const fields = rootFieldsOf(executed.schema, executed.operation, executed.document);
+  rootFieldsByOperation.set(executed.operation, { schema: executed.schema, fields });
+  return fields;
 }
 
 /** A field's error: one under its response key, or one without a path (the whole operation was refused). */
