@@ -28,7 +28,13 @@ export class TokenIssuer {
     const first = this.prepareSession(user, client, audited);
     const created = this.deps.sessions.create(first.session, first.token, first.audit);
     // Signed while the database writes (the CPU would idle through the round trip otherwise); the
-    // pair leaves only once the session exists.
+    // pair leaves only once the session exists. A driver sends the statement a few promise turns
+    // after create() returns (pg hands out a pooled connection asynchronously, the PGlite thread
+    // takes it in turn): signing at once delayed the send by the signing (traced, 0.15–0.2 ms a
+    // login), so the signing waits for the next macrotask, after those turns.
+    // Until then nothing awaits the write: a failure meanwhile is handled here, and thrown below.
+    created.catch(() => undefined);
+    await nextMacrotask();
     let pair: TokenPair;
     try {
       pair = this.pair(user, first.session.id, first.refresh);
@@ -104,4 +110,9 @@ export class TokenIssuer {
       sessionId,
     };
   }
+}
+
+/** Resolves after the promise jobs and I/O callbacks already queued have run. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

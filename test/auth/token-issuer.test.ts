@@ -14,6 +14,10 @@ function issuer(sign: () => { token: string; expiresAt: Date }) {
     sessions: {
       create: () => {
         order.push("create");
+        // As pg's pool does: the connection is handed out, and the statement sent, turns later.
+        void Promise.resolve()
+          .then(() => new Promise<void>((resolve) => process.nextTick(resolve)))
+          .then(() => order.push("sent"));
         return new Promise<boolean>((resolve, reject) => {
           settle = (created) => (created instanceof Error ? reject(created) : resolve(created));
         });
@@ -47,11 +51,40 @@ describe("TokenIssuer.startSession", () => {
       return pair;
     });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(t.order).toEqual(["create", "sign"]);
+    expect(t.order).toEqual(["create", "sent", "sign"]);
     expect(answered).toBe(false);
     t.settle(true);
     expect((await started)?.accessToken).toBe("access");
     expect(t.notified).toHaveLength(1);
+  });
+
+  it("signs only once a driver that sends a few promise turns later has sent the statement", async () => {
+    const t = issuer(signed);
+    const started = t.tokens.startSession(USER, CLIENT);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(t.order).toEqual(["create", "sent", "sign"]);
+    t.settle(true);
+    expect(await started).not.toBeNull();
+  });
+
+  it("a write that fails while the signing waits its turn is the error, and never unhandled", async () => {
+    const t = issuer(signed);
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const outcome = t.tokens.startSession(USER, CLIENT).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      t.settle(new Error("database down"));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(await outcome).toEqual(new Error("database down"));
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
   });
 
   it("drops the signed pair when the session was not written", async () => {
