@@ -25,7 +25,7 @@ export interface Database {
   readonly hot: HotSql;
   /** PostgreSQL: the request pool's occupancy now. Null on PGlite: one in-process connection, no pool. */
   readonly poolStats: (() => PoolStats) | null;
-  /** Round-trips a trivial query through Prisma; rejects when the database is unreachable. */
+  /** Round-trips a trivial query on the hot statements' driver; rejects when the database is unreachable. */
   ping(): Promise<void>;
   /** Disconnects Prisma, then ends the pool / closes PGlite. Safe to call twice. */
   close(): Promise<void>;

@@ -1,7 +1,14 @@
-import type { PrismaClient } from "./generated/prisma/client";
+import { Prisma } from "./generated/prisma/client";
+import type { HotSql } from "./hot-sql";
 
-export async function pingPrisma(prisma: PrismaClient): Promise<void> {
-  await prisma.$queryRaw`SELECT 1`;
+/**
+ * Readiness: `SELECT 1` on the driver the request path's statements use (the same pool, or the
+ * same PGlite thread), not through Prisma. Prisma compiles its query engine (2 MB of WASM, about
+ * 25 MB of memory and 100 ms of a start) on its first statement; only the colder paths need it,
+ * and a probe should not be what loads it.
+ */
+export async function ping(hot: HotSql): Promise<void> {
+  await hot.rows(Prisma.sql`SELECT 1`);
 }
 
 /** Shutdown paths (signal handler, test teardown) may both call close; the second must be a no-op. */

@@ -7,7 +7,7 @@ import { acquireDataDirLock } from "./data-dir-lock";
 import type { Database, PrismaAdapterFactory } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
 import { pgliteHotSql } from "./hot-sql";
-import { closeOnce, pingPrisma } from "./lifecycle";
+import { closeOnce, ping } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
 import { ThreadedPGlite, type ThreadedPGliteOptions } from "./pglite-thread/threaded-pglite";
 import { readPgliteTemplate } from "./pglite-template";
@@ -65,14 +65,15 @@ async function start(threaded: ThreadedPGlite, afterClose: () => Promise<void>):
   const pglite = threaded.asPGlite();
   const adapter = pgliteAdapter(pglite);
   const prisma = new PrismaClient({ adapter });
+  const hot = pgliteHotSql(threaded);
   return {
     kind: "pglite",
     prisma,
     adapter,
     sql: pgliteSqlDriver(pglite),
-    hot: pgliteHotSql(threaded),
+    hot,
     poolStats: null,
-    ping: () => pingPrisma(prisma),
+    ping: () => ping(hot),
     close: closeOnce(async () => {
       try {
         await prisma.$disconnect();

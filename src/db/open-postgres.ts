@@ -3,7 +3,7 @@ import { type ClientConfig, Pool } from "pg";
 import type { Database, OpenDatabaseOptions } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
 import { pgHotSql } from "./hot-sql";
-import { closeOnce, pingPrisma } from "./lifecycle";
+import { closeOnce, ping } from "./lifecycle";
 import { pgSqlDriver } from "./pg-sql-driver";
 import { guardPool } from "./pool-guard";
 
@@ -52,6 +52,7 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
   guardPool(pool);
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
+  const hot = pgHotSql(pool);
   return {
     kind: "postgres",
     prisma,
@@ -59,9 +60,9 @@ export function openPostgres(connectionString: string, opts: OpenDatabaseOptions
     // Migrations may legitimately run long (index builds, waiting on another instance's advisory
     // lock), so the migrator gets a connection of its own without the request-path timeouts.
     sql: pgSqlDriver(connection),
-    hot: pgHotSql(pool),
+    hot,
     poolStats: () => ({ totalCount: pool.totalCount, idleCount: pool.idleCount, waitingCount: pool.waitingCount, max }),
-    ping: () => pingPrisma(prisma),
+    ping: () => ping(hot),
     close: closeOnce(async () => {
       await prisma.$disconnect();
       await pool.end();

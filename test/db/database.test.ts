@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createStores, DataDirInUseError, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
+import { createStores, type Database, DataDirInUseError, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
 
@@ -74,6 +74,17 @@ describe("openDatabase on PGlite", () => {
     await db.close();
     await expect(db.close()).resolves.toBeUndefined();
   });
+
+  it("pings on the hot statements' driver, never through Prisma (whose engine a probe must not load)", async () => {
+    const db = await openDatabase("pglite:memory");
+    try {
+      const pinged = expectPingOnHotDriver(db);
+      await db.ping();
+      pinged();
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 describeWithPostgres("openDatabase on PostgreSQL", () => {
@@ -82,7 +93,9 @@ describeWithPostgres("openDatabase on PostgreSQL", () => {
     const db = await openDatabase(fresh.url);
     try {
       expect(db.kind).toBe("postgres");
+      const pinged = expectPingOnHotDriver(db);
       await expect(db.ping()).resolves.toBeUndefined();
+      pinged();
     } finally {
       await db.close();
       await db.close();
@@ -102,3 +115,15 @@ describe("openDatabase on an unreachable PostgreSQL", () => {
     }
   });
 });
+
+/** Spies on `db`: its ping must run `SELECT 1` on `db.hot` and nothing through Prisma. Returns the check. */
+function expectPingOnHotDriver(db: Database): () => void {
+  const hot = jest.spyOn(db.hot, "rows");
+  const prisma = jest.spyOn(db.prisma, "$queryRaw");
+  const check = () => {
+    expect(hot).toHaveBeenCalledTimes(1);
+    expect((hot.mock.calls[0]?.[0] as { sql: string }).sql).toBe("SELECT 1");
+    expect(prisma).not.toHaveBeenCalled();
+  };
+  return check;
+}
