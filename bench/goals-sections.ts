@@ -17,7 +17,7 @@ import { cannon, gql, median, PAIR, percentile, refreshThroughput } from "./meas
 import { withFreshPostgres } from "./postgres";
 import { cpuSeconds, rssKiB } from "./proc";
 import { scaleGoals } from "./scale";
-import { type RunningServer, startBuiltServer, startServerProcess } from "./server-process";
+import { type RunningServer, startBareApollo, startBuiltServer } from "./server-process";
 
 type Engine = "PGlite" | "PostgreSQL";
 
@@ -98,6 +98,10 @@ async function loadGoals(engine: Engine, server: RunningServer, secret: string):
   const { url } = server;
   const signup = await gql<{ signup: { accessToken: string } }>(url, SIGNUP, { i: { email: EMAIL, password: BENCH_PASSWORD } });
   const access = signup.signup.accessToken;
+  // A logout runs through Prisma, which compiles its query engine on its first statement (about
+  // 25 MB): a served instance has it loaded, so the peak below must include it.
+  const spare = await login(url);
+  await leanGql(url, "mutation($t: String) { logout(refreshToken: $t) }", { t: spare.login.refreshToken });
   await credentialGoals(engine, url);
 
   await cannon(url, ME, access, 50, 3); // warm-up: JIT, document cache
@@ -123,7 +127,7 @@ async function loadGoals(engine: Engine, server: RunningServer, secret: string):
     goal: engine === "PostgreSQL" ? { cmp: "≤", target: 0.8 } : null,
   });
 
-  await meVersusBareApollo(engine, url, access, secret);
+  await meVersusBareApollo(engine, url, server.pid, access, secret);
 
   // `me` tail latency while 16 refresh chains run, against idle, in alternating rounds.
   const idle: number[] = [];
@@ -201,16 +205,29 @@ async function credentialGoals(engine: Engine, url: string): Promise<void> {
  * Authenticated `me` against Apollo on Fastify with only a JWT context (bench/bare-apollo-server.ts),
  * same token, alternating rounds so drift hits both; the median of the per-round ratios.
  */
-async function meVersusBareApollo(engine: Engine, url: string, access: string, secret: string): Promise<void> {
-  const bare = await startServerProcess("unused", 4713, { JWT_SECRET: secret, BARE_ME_EMAIL: EMAIL }, ["bench/bare-apollo-server.ts"]);
+async function meVersusBareApollo(engine: Engine, url: string, ourPid: number, access: string, secret: string): Promise<void> {
+  const bare = await startBareApollo(4713, { JWT_SECRET: secret, BARE_ME_EMAIL: EMAIL });
   try {
+    await new Promise((r) => setTimeout(r, 500));
+    const bareStartMb = rssKiB(bare.pid) / 1024;
     await cannon(bare.url, ME, access, 50, 3); // warm-up
     const ratios: number[] = [];
     const ours: number[] = [];
     const floor: number[] = [];
+    // Each server's largest RSS while it alone serves `me`: the same load, side by side.
+    const peaks = { ours: 0, bare: 0 };
+    const loaded = async (target: string) => {
+      const who = target === bare.url ? "bare" : "ours";
+      const sampler = rssSampler(who === "bare" ? bare.pid : ourPid);
+      try {
+        return await cannon(target, ME, access, 50, 5);
+      } finally {
+        peaks[who] = Math.max(peaks[who], sampler.stop());
+      }
+    };
     for (let round = 0; round < 3; round++) {
       const pair = round % 2 === 0 ? [url, bare.url] : [bare.url, url];
-      const [first, second] = [await cannon(pair[0] ?? url, ME, access, 50, 5), await cannon(pair[1] ?? url, ME, access, 50, 5)];
+      const [first, second] = [await loaded(pair[0] ?? url), await loaded(pair[1] ?? url)];
       const [o, b] = round % 2 === 0 ? [first, second] : [second, first];
       if (o.non2xx + o.errors + b.non2xx + b.errors > 0) throw new Error("`me` A/B: a request failed");
       ours.push(o.rps);
@@ -223,6 +240,15 @@ async function meVersusBareApollo(engine: Engine, url: string, access: string, s
       measured: `${Math.round(median(ours))} / ${Math.round(median(floor))} req/s, 3 alternating rounds`,
       value: median(ratios),
       goal: { cmp: "≥", target: 0.95, stretch: 1.2 },
+    });
+    // What the RSS goals leave any Node GraphQL server: Apollo on Fastify with a JWT context, no
+    // database, no auth server, under the same load.
+    recordGoal({
+      what: "RSS under `me` (50 connections, 3 × 5 s): peak, ours / bare Apollo-on-Fastify (MB)",
+      engine,
+      measured: `${(peaks.ours / 1024).toFixed(0)} / ${(peaks.bare / 1024).toFixed(0)} MB (bare after start: ${bareStartMb.toFixed(0)} MB)`,
+      value: peaks.ours / peaks.bare,
+      goal: null,
     });
   } finally {
     await bare.stop();

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildSync } from "esbuild";
 
 export interface RunningServer {
   url: string;
@@ -43,6 +44,19 @@ export async function startBuiltServer(
 ): Promise<{ server: RunningServer; readyMs: number }> {
   const start = startScript();
   return spawnServer([...start.nodeArgs, ...nodeArgs, join(ROOT, "dist/src/main.js")], databaseUrl, port, { ...start.env, ...env }, 5);
+}
+
+/**
+ * bench/bare-apollo-server.ts, the `me` floor, compiled (esbuild, one file, its packages left to
+ * node_modules) and run as the server runs: plain node with the start script's variables and
+ * flags. Under tsx its loader would add to its memory and start, and its RSS is a baseline too.
+ */
+export async function startBareApollo(port: number, env: Record<string, string>): Promise<RunningServer> {
+  // Inside node_modules, so that its imports resolve from the project's packages; never committed.
+  const outfile = join(ROOT, "node_modules/.cache/auth-bench/bare-apollo-server.cjs");
+  buildSync({ entryPoints: [join(ROOT, "bench/bare-apollo-server.ts")], outfile, format: "cjs", platform: "node", target: "node20", logLevel: "warning" });
+  const start = startScript();
+  return (await spawnServer([...start.nodeArgs, outfile], "unused", port, { ...start.env, ...env }, 5)).server;
 }
 
 /**
