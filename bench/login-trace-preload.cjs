@@ -95,4 +95,6 @@ try {
   console.error(`login-trace: PGlite calls are not traced (${error.message})`);
 }
 
-process.on("exit", () => writeFileSync(process.env.TRACE_OUT, JSON.stringify(traced)));
+const out = process.env.TRACE_OUT;
+if (!out) throw new Error("login-trace-preload: set TRACE_OUT to the file the trace is written to");
+process.on("exit", () => writeFileSync(out, JSON.stringify(traced)));

@@ -4,8 +4,9 @@ import type { HotSql } from "./hot-sql";
 /**
  * Readiness: `SELECT 1` on the driver the request path's statements use (the same pool, or the
  * same PGlite thread), not through Prisma. Prisma compiles its query engine (2 MB of WASM, about
- * 25 MB of memory and 100 ms of a start) on its first statement; only the colder paths need it,
- * and a probe should not be what loads it.
+ * 30 MB of memory and 40–80 ms of a start) on its first statement; only the colder paths need it
+ * (logout, session lists, admin mutations), and a probe should not be what loads it. So a ready
+ * instance has not yet proven that the engine loads: the tests and the first such request do.
  */
 export async function ping(hot: HotSql): Promise<void> {
   await hot.rows(Prisma.sql`SELECT 1`);

@@ -9,6 +9,8 @@ const USER: UserRecord = { id: randomUUID(), email: "ada@example.com", role: "US
 function issuer(sign: () => { token: string; expiresAt: Date }) {
   let settle: (created: boolean | Error) => void = () => undefined;
   const order: string[] = [];
+  /** Handlers attached to the write's promise by an explicit then/catch (an await attaches none here). */
+  const handlers = { count: 0 };
   const notified: string[] = [];
   const deps = {
     sessions: {
@@ -18,9 +20,15 @@ function issuer(sign: () => { token: string; expiresAt: Date }) {
         void Promise.resolve()
           .then(() => new Promise<void>((resolve) => process.nextTick(resolve)))
           .then(() => order.push("sent"));
-        return new Promise<boolean>((resolve, reject) => {
+        const written = new Promise<boolean>((resolve, reject) => {
           settle = (created) => (created instanceof Error ? reject(created) : resolve(created));
         });
+        const then = written.then.bind(written);
+        written.then = ((...args: Parameters<typeof then>) => {
+          handlers.count++;
+          return then(...args);
+        }) as typeof written.then;
+        return written;
       },
     },
     accessTokens: {
@@ -37,13 +45,13 @@ function issuer(sign: () => { token: string; expiresAt: Date }) {
     auditor: { event: () => ({ id: randomUUID() }) },
   };
   const tokens = new TokenIssuer(deps as unknown as ConstructorParameters<typeof TokenIssuer>[0]);
-  return { tokens, settle: (created: boolean | Error) => settle(created), order, notified };
+  return { tokens, settle: (created: boolean | Error) => settle(created), order, notified, handlers };
 }
 
 const signed = () => ({ token: "access", expiresAt: new Date(61_000) });
 
 describe("TokenIssuer.startSession", () => {
-  it("signs while the session is being written, and answers only once it is", async () => {
+  it("signs once the driver has sent the statement (turns after create), while it is written, and answers only once it is", async () => {
     const t = issuer(signed);
     let answered = false;
     const started = t.tokens.startSession(USER, CLIENT, "login_succeeded").then((pair) => {
@@ -58,33 +66,16 @@ describe("TokenIssuer.startSession", () => {
     expect(t.notified).toHaveLength(1);
   });
 
-  it("signs only once a driver that sends a few promise turns later has sent the statement", async () => {
+  it("handles the write's failure from the start: the signing waits a turn before anything awaits the write", async () => {
     const t = issuer(signed);
-    const started = t.tokens.startSession(USER, CLIENT);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(t.order).toEqual(["create", "sent", "sign"]);
-    t.settle(true);
-    expect(await started).not.toBeNull();
-  });
-
-  it("a write that fails while the signing waits its turn is the error, and never unhandled", async () => {
-    const t = issuer(signed);
-    const unhandled: unknown[] = [];
-    const listener = (reason: unknown) => unhandled.push(reason);
-    process.on("unhandledRejection", listener);
-    try {
-      const outcome = t.tokens.startSession(USER, CLIENT).then(
-        () => null,
-        (error: unknown) => error,
-      );
-      t.settle(new Error("database down"));
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(unhandled).toEqual([]);
-      expect(await outcome).toEqual(new Error("database down"));
-    } finally {
-      process.off("unhandledRejection", listener);
-    }
+    const outcome = t.tokens.startSession(USER, CLIENT).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    // startSession has returned at its first await: a rejection now must already have a handler.
+    expect(t.handlers.count).toBeGreaterThan(0);
+    t.settle(new Error("database down"));
+    expect(await outcome).toEqual(new Error("database down"));
   });
 
   it("drops the signed pair when the session was not written", async () => {

@@ -120,10 +120,13 @@ describe("openDatabase on an unreachable PostgreSQL", () => {
 function expectPingOnHotDriver(db: Database): () => void {
   const hot = jest.spyOn(db.hot, "rows");
   const prisma = jest.spyOn(db.prisma, "$queryRaw");
+  // Prisma connects its adapter when its engine starts, whichever query method started it.
+  const engine = jest.spyOn(db.adapter, "connect");
   const check = () => {
     expect(hot).toHaveBeenCalledTimes(1);
     expect((hot.mock.calls[0]?.[0] as { sql: string }).sql).toBe("SELECT 1");
     expect(prisma).not.toHaveBeenCalled();
+    expect(engine).not.toHaveBeenCalled();
   };
   return check;
 }

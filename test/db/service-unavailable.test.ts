@@ -20,11 +20,13 @@ function expectNotUnavailable(error: unknown): void {
 }
 
 /** What each request path of the app throws, from one failing database. */
-async function failuresOf(db: Database): Promise<Record<"model" | "raw" | "transaction", unknown>> {
+async function failuresOf(db: Database): Promise<Record<"model" | "raw" | "transaction" | "ping", unknown>> {
   return {
     model: await caught(() => db.prisma.user.findUnique({ where: { email: "a@example.com" } })),
-    raw: await caught(() => db.ping()),
+    raw: await caught(() => db.prisma.$queryRaw`SELECT 1`),
     transaction: await caught(() => db.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1`)),
+    // The readiness probe: the hot statements' driver (pg itself), not Prisma.
+    ping: await caught(() => db.ping()),
   };
 }
 
@@ -66,6 +68,7 @@ describe("toServiceUnavailable: errors captured from an unreachable database", (
     expect(failures.model).toMatchObject({ name: "PrismaClientKnownRequestError", code: "P1001", meta: notReachable });
     expect(failures.raw).toMatchObject({ name: "PrismaClientKnownRequestError", code: "P2010", meta: notReachable });
     expect(failures.transaction).toMatchObject({ name: "PrismaClientKnownRequestError", code: "P1001", meta: notReachable });
+    expect(failures.ping).toMatchObject({ code: "ECONNREFUSED", syscall: "connect" });
     Object.values(failures).forEach(expectUnavailable);
   });
 
@@ -79,6 +82,7 @@ describe("toServiceUnavailable: errors captured from an unreachable database", (
       const failures = await withDatabase(fake.url, failuresOf);
       // Codes the engine has no Prisma code for arrive as a bare DriverAdapterError.
       expect(failures.raw).toMatchObject({ code: "P2010", meta: { driverAdapterError: { name: "DriverAdapterError" } } });
+      expect(failures.ping).toMatchObject({ severity: "FATAL", code: typeof behaviour === "object" ? behaviour.fatal.code : null });
       Object.values(failures).forEach(expectUnavailable);
       const pool = new Pool({ connectionString: fake.url });
       const raw = await caught(() => pool.query("SELECT 1")).finally(() => pool.end());
