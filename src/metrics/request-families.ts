@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
+import { KeyedCounter, KeyedHistogram } from "./keyed-series";
 import { codeLabel, OperationNameLabels, OTHER } from "./label-bounds";
 
 /** Distinct client-chosen operation names given their own series; the rest are "other". */
@@ -25,33 +26,33 @@ export interface HttpRequestCounters {
 export function createGraphqlCounters(registry: Registry, maxOperationNames = MAX_OPERATION_NAMES): GraphqlRequestCounters {
   const registers = [registry];
   const names = new OperationNameLabels(maxOperationNames);
-  const requests = new Counter({
+  const requests = new KeyedCounter({
     name: "graphql_requests_total",
     help: `GraphQL requests over HTTP by operation name (the first ${maxOperationNames} distinct names; later ones are "other", unnamed ones "anonymous") and the code of the first error (OK without one).`,
-    labelNames: ["operation", "code"] as const,
     registers,
   });
-  const duration = new Histogram({
+  const duration = new KeyedHistogram({
     name: "graphql_request_duration_seconds",
     help: "GraphQL requests over HTTP, from Apollo's request pipeline start (after body parsing and context) to the response, by operation and outcome (ok or error).",
-    labelNames: ["operation", "outcome"] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const rootFields = new Counter({
+  const rootFields = new KeyedCounter({
     name: "graphql_root_field_results_total",
     help: "Root fields of executed GraphQL operations over HTTP (Type.field, from the schema, so bounded) by the code of their error (OK without one).",
-    labelNames: ["field", "code"] as const,
     registers,
   });
   return {
     request(operationName, errorCode, seconds) {
       const operation = names.label(operationName);
-      requests.inc({ operation, code: codeLabel(errorCode) });
-      duration.observe({ operation, outcome: errorCode === null ? "ok" : "error" }, seconds);
+      const code = codeLabel(errorCode);
+      const outcome = errorCode === null ? "ok" : "error";
+      requests.inc(`${operation}\u0000${code}`, () => ({ operation, code }));
+      duration.observe(`${operation}\u0000${outcome}`, () => ({ operation, outcome }), seconds);
     },
     rootField(coordinate, errorCode) {
-      rootFields.inc({ field: coordinate, code: codeLabel(errorCode) });
+      const code = codeLabel(errorCode);
+      rootFields.inc(`${coordinate}\u0000${code}`, () => ({ field: coordinate, code }));
     },
   };
 }
@@ -59,21 +60,22 @@ export function createGraphqlCounters(registry: Registry, maxOperationNames = MA
 /** Every HTTP request (GraphQL, health, discovery, refusals before Apollo such as 413 or CSRF), by route pattern. */
 export function createHttpCounters(registry: Registry): HttpRequestCounters {
   const registers = [registry];
-  const labelNames = ["method", "route", "status_code"] as const;
-  const requests = new Counter({ name: "http_requests_total", help: "HTTP requests by method, route pattern (\"unmatched\" for 404s) and status code.", labelNames, registers });
-  const duration = new Histogram({
+  const requests = new KeyedCounter({ name: "http_requests_total", help: "HTTP requests by method, route pattern (\"unmatched\" for 404s) and status code.", registers });
+  const duration = new KeyedHistogram({
     name: "http_request_duration_seconds",
     help: "HTTP request duration, from the request's arrival to the response, by method, route pattern and status code.",
-    labelNames,
     buckets: LATENCY_BUCKETS,
     registers,
   });
   return {
     request(method, route, statusCode, seconds) {
       // The route pattern, never the URL (ids, query strings); methods outside the served ones are one label.
-      const labels = { method: METHODS.includes(method) ? method : OTHER, route: route ?? "unmatched", status_code: String(statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
+      const methodLabel = METHODS.includes(method) ? method : OTHER;
+      const routeLabel = route ?? "unmatched";
+      const key = `${methodLabel}\u0000${routeLabel}\u0000${statusCode}`;
+      const labels = () => ({ method: methodLabel, route: routeLabel, status_code: String(statusCode) });
+      requests.inc(key, labels);
+      duration.observe(key, labels, seconds);
     },
   };
 }
