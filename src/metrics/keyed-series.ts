@@ -1,24 +1,25 @@
-import type { Registry } from "prom-client";
+import type { Metric, Registry } from "prom-client";
 
 /**
- * A counter and a histogram for the per-request families, exposed by prom-client's registry in
- * exactly the text prom-client's own Counter and Histogram produce (test/metrics/keyed-series.test.ts
- * compares them), but updated by a key the caller builds from its label values. prom-client checks
- * every label name and hashes the label object on each update; with five updates a request that was
- * 5–10 % of an authenticated `me` (alternating rounds with the updates skipped). Here an update is one
- * map lookup, and the labels object is built once per series. Callers keep their label values
- * bounded (label-bounds.ts), as they must with prom-client too.
+ * A counter and a histogram for the per-request families, printed by prom-client's registry exactly
+ * as its own Counter and Histogram would print them (test/metrics/keyed-series.test.ts compares the
+ * two), but updated by their label values in a fixed order: one map lookup, where prom-client checks
+ * every label name and hashes the label object on each update, five times a request. Label values
+ * must be bounded by the caller (label-bounds.ts), as with prom-client, and never contain U+0000,
+ * which joins them into a series' key.
  */
 type Labels = Record<string, string>;
 
 interface Options {
   name: string;
   help: string;
+  /** In the order the values are given to inc() and observe(). */
+  labelNames: readonly string[];
   /** Any registry (either content type): only its registerMetric is used. */
   registers: Array<Pick<Registry, "registerMetric">>;
 }
 
-/** What prom-client's registry reads from a metric (Registry.getMetricsAsString). */
+/** What prom-client's registry reads from a metric (Registry.getMetricsAsString, getMetricsAsJSON). */
 interface ExportedValue {
   /** A bucket's `le` is its bound as a number, as prom-client gives it. */
   labels: Record<string, string | number>;
@@ -36,23 +37,38 @@ interface Exported {
   aggregator: "sum";
 }
 
-abstract class KeyedSeries<Entry extends { labels: Labels }> {
-  readonly name: string;
+/** The part of prom-client's metric interface its registry calls. */
+interface RegisteredMetric {
+  name: string;
+  getForPromString(): Promise<Exported>;
+  get(): Promise<Exported>;
+  reset(): void;
+}
+
+abstract class KeyedSeries<Entry extends { labels: Labels }> implements RegisteredMetric {
+  /** Not readonly: in OpenMetrics mode prom-client's registry renames counters on each scrape, as it does its own. */
+  name: string;
   readonly help: string;
   abstract readonly type: "counter" | "histogram";
   readonly aggregator = "sum" as const;
+  private readonly labelNames: readonly string[];
   protected series = new Map<string, Entry>();
 
   constructor(options: Options) {
     this.name = options.name;
     this.help = options.help;
-    for (const registry of options.registers) registry.registerMetric(this as never);
+    this.labelNames = options.labelNames;
+    const metric: RegisteredMetric = this;
+    for (const registry of options.registers) registry.registerMetric(metric as unknown as Metric);
   }
 
-  protected entry(key: string, labels: () => Labels): Entry {
+  protected entry(values: readonly string[]): Entry {
+    const key = values.join("\u0000");
     let entry = this.series.get(key);
     if (!entry) {
-      entry = this.create(labels());
+      const labels: Labels = {};
+      this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ""));
+      entry = this.create(labels);
       this.series.set(key, entry);
     }
     return entry;
@@ -81,9 +97,9 @@ abstract class KeyedSeries<Entry extends { labels: Labels }> {
 export class KeyedCounter extends KeyedSeries<{ labels: Labels; value: number }> {
   readonly type = "counter" as const;
 
-  /** `key` names the label values `labels()` returns; the same key must always mean the same labels. */
-  inc(key: string, labels: () => Labels, by = 1): void {
-    this.entry(key, labels).value += by;
+  /** Adds one to the series of these label values (in labelNames' order). */
+  inc(values: readonly string[]): void {
+    this.entry(values).value += 1;
   }
 
   protected create(labels: Labels) {
@@ -112,8 +128,13 @@ export class KeyedHistogram extends KeyedSeries<HistogramEntry> {
     this.bounds = [...options.buckets].sort((a, b) => a - b);
   }
 
-  observe(key: string, labels: () => Labels, value: number): void {
-    const entry = this.entry(key, labels);
+  /**
+   * A value that is not a finite number is dropped: prom-client would throw it at the caller (a
+   * response hook), and one NaN would leave the series' sum NaN for good.
+   */
+  observe(values: readonly string[], value: number): void {
+    if (!Number.isFinite(value)) return;
+    const entry = this.entry(values);
     const bucket = this.bounds.findIndex((bound) => value <= bound);
     if (bucket >= 0) entry.counts[bucket] = (entry.counts[bucket] ?? 0) + 1;
     entry.sum += value;

@@ -28,31 +28,31 @@ export function createGraphqlCounters(registry: Registry, maxOperationNames = MA
   const names = new OperationNameLabels(maxOperationNames);
   const requests = new KeyedCounter({
     name: "graphql_requests_total",
+    labelNames: ["operation", "code"],
     help: `GraphQL requests over HTTP by operation name (the first ${maxOperationNames} distinct names; later ones are "other", unnamed ones "anonymous") and the code of the first error (OK without one).`,
     registers,
   });
   const duration = new KeyedHistogram({
     name: "graphql_request_duration_seconds",
+    labelNames: ["operation", "outcome"],
     help: "GraphQL requests over HTTP, from Apollo's request pipeline start (after body parsing and context) to the response, by operation and outcome (ok or error).",
     buckets: LATENCY_BUCKETS,
     registers,
   });
   const rootFields = new KeyedCounter({
     name: "graphql_root_field_results_total",
+    labelNames: ["field", "code"],
     help: "Root fields of executed GraphQL operations over HTTP (Type.field, from the schema, so bounded) by the code of their error (OK without one).",
     registers,
   });
   return {
     request(operationName, errorCode, seconds) {
       const operation = names.label(operationName);
-      const code = codeLabel(errorCode);
-      const outcome = errorCode === null ? "ok" : "error";
-      requests.inc(`${operation}\u0000${code}`, () => ({ operation, code }));
-      duration.observe(`${operation}\u0000${outcome}`, () => ({ operation, outcome }), seconds);
+      requests.inc([operation, codeLabel(errorCode)]);
+      duration.observe([operation, errorCode === null ? "ok" : "error"], seconds);
     },
     rootField(coordinate, errorCode) {
-      const code = codeLabel(errorCode);
-      rootFields.inc(`${coordinate}\u0000${code}`, () => ({ field: coordinate, code }));
+      rootFields.inc([coordinate, codeLabel(errorCode)]);
     },
   };
 }
@@ -60,9 +60,11 @@ export function createGraphqlCounters(registry: Registry, maxOperationNames = MA
 /** Every HTTP request (GraphQL, health, discovery, refusals before Apollo such as 413 or CSRF), by route pattern. */
 export function createHttpCounters(registry: Registry): HttpRequestCounters {
   const registers = [registry];
-  const requests = new KeyedCounter({ name: "http_requests_total", help: "HTTP requests by method, route pattern (\"unmatched\" for 404s) and status code.", registers });
+  const labelNames = ["method", "route", "status_code"];
+  const requests = new KeyedCounter({ name: "http_requests_total", help: "HTTP requests by method, route pattern (\"unmatched\" for 404s) and status code.", labelNames, registers });
   const duration = new KeyedHistogram({
     name: "http_request_duration_seconds",
+    labelNames,
     help: "HTTP request duration, from the request's arrival to the response, by method, route pattern and status code.",
     buckets: LATENCY_BUCKETS,
     registers,
@@ -70,12 +72,9 @@ export function createHttpCounters(registry: Registry): HttpRequestCounters {
   return {
     request(method, route, statusCode, seconds) {
       // The route pattern, never the URL (ids, query strings); methods outside the served ones are one label.
-      const methodLabel = METHODS.includes(method) ? method : OTHER;
-      const routeLabel = route ?? "unmatched";
-      const key = `${methodLabel}\u0000${routeLabel}\u0000${statusCode}`;
-      const labels = () => ({ method: methodLabel, route: routeLabel, status_code: String(statusCode) });
-      requests.inc(key, labels);
-      duration.observe(key, labels, seconds);
+      const values = [METHODS.includes(method) ? method : OTHER, route ?? "unmatched", String(statusCode)];
+      requests.inc(values);
+      duration.observe(values, seconds);
     },
   };
 }

@@ -13,16 +13,15 @@ function twins(contentType: RegistryContentType = Registry.PROMETHEUS_CONTENT_TY
   const labelNames = ["operation", "code"] as const;
   const counter = new Counter({ name: "x_total", help: 'Requests "by" operation\\name', labelNames, registers: [theirs] });
   const histogram = new Histogram({ name: "x_seconds", help: "Latency.", labelNames, buckets: BUCKETS, registers: [theirs] });
-  const keyedCounter = new KeyedCounter({ name: "x_total", help: 'Requests "by" operation\\name', registers: [ours] });
-  const keyedHistogram = new KeyedHistogram({ name: "x_seconds", help: "Latency.", buckets: BUCKETS, registers: [ours] });
+  const keyedCounter = new KeyedCounter({ name: "x_total", help: 'Requests "by" operation\\name', labelNames, registers: [ours] });
+  const keyedHistogram = new KeyedHistogram({ name: "x_seconds", help: "Latency.", labelNames, buckets: BUCKETS, registers: [ours] });
   const update = (operation: string, code: string, seconds: number) => {
     counter.inc({ operation, code });
     histogram.observe({ operation, code }, seconds);
-    const key = `${operation}\u0000${code}`;
-    keyedCounter.inc(key, () => ({ operation, code }));
-    keyedHistogram.observe(key, () => ({ operation, code }), seconds);
+    keyedCounter.inc([operation, code]);
+    keyedHistogram.observe([operation, code], seconds);
   };
-  return { theirs, ours, update, reset: () => [counter, histogram, keyedCounter, keyedHistogram].forEach((m) => m.reset()) };
+  return { theirs, ours, update, keyedHistogram, reset: () => [counter, histogram, keyedCounter, keyedHistogram].forEach((m) => m.reset()) };
 }
 
 const update = fc.record({
@@ -55,5 +54,14 @@ describe("KeyedCounter and KeyedHistogram", () => {
     t.reset();
     expect(await t.ours.metrics()).toBe(await t.theirs.metrics());
     expect(await t.ours.metrics()).not.toContain("operation=");
+  });
+
+  it("drop a duration that is not a finite number, where prom-client would throw it at the caller", async () => {
+    const t = twins();
+    t.update("Me", "OK", 0.2);
+    const before = await t.ours.metrics();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) t.keyedHistogram.observe(["Me", "OK"], bad);
+    expect(await t.ours.metrics()).toBe(before);
+    expect(before).toContain('x_seconds_sum{operation="Me",code="OK"} 0.2');
   });
 });
