@@ -1,4 +1,5 @@
 import type { AuthDeps } from "./deps";
+import { nextTurn } from "./next-turn";
 
 type RetentionDeps = Pick<AuthDeps, "retention" | "clock" | "logger">;
 
@@ -71,7 +72,7 @@ export class RetentionService {
       total += deleted;
       if (deleted < this.policy.batchSize) break;
       // Let requests in between batches (PGlite runs every query on the event loop).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return total;
   }

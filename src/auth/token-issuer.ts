@@ -1,5 +1,6 @@
 import type { AuthDeps } from "./deps";
 import type { DirectRotation, FirstSession, NewRefreshToken, NewSession } from "./ports";
+import { nextTurn } from "./next-turn";
 import { generateRefreshToken } from "./refresh-token-codec";
 import type { AuditEventType, ClientInfo, SessionRecord, TokenPair, UserRecord } from "./types";
 
@@ -31,10 +32,10 @@ export class TokenIssuer {
     // pair leaves only once the session exists. A driver sends the statement a few promise turns
     // after create() returns (pg hands out a pooled connection asynchronously, the PGlite thread
     // takes it in turn): signing at once delayed the send by the signing (traced, 0.15–0.2 ms a
-    // login), so the signing waits for the next macrotask, after those turns.
+    // login), so the signing waits for the event loop's next turn, after those.
     // Until then nothing awaits the write: a failure meanwhile is handled here, and thrown below.
     created.catch(() => undefined);
-    await nextMacrotask();
+    await nextTurn();
     let pair: TokenPair;
     try {
       pair = this.pair(user, first.session.id, first.refresh);
@@ -110,9 +111,4 @@ export class TokenIssuer {
       sessionId,
     };
   }
-}
-
-/** Resolves after the promise jobs and I/O callbacks already queued have run. */
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
