@@ -20,6 +20,7 @@ import { forbidCaching } from "./no-store";
 import { notFoundWithoutQuery } from "./not-found";
 import { echoRequestId, requestIdFor } from "./request-id";
 import { OneLinePerRequest } from "./request-log";
+import { lazySchemaCompilers } from "./lazy-schema-compilers";
 import { type HttpRequestMetrics, measureRequests } from "./request-metrics";
 import { type HttpTimeouts, timeoutOptions } from "./timeouts";
 
@@ -91,6 +92,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     genReqId: requestIdFor,
     // One line per request instead of two (request-log.ts).
     logController: new OneLinePerRequest(),
+    schemaController: lazySchemaCompilers(),
     ...timeoutOptions(options.timeouts),
   });
   echoRequestId(app);

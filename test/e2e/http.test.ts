@@ -1,5 +1,14 @@
 import { login, onlyError, signup, startServer, type TestServer } from "../support/server";
 
+// No route of the server has a validation or response schema, so Fastify's compilers are never
+// loaded (src/http/lazy-schema-compilers.ts, 50-65 ms of every start): loading one fails this file.
+jest.mock("@fastify/ajv-compiler", () => {
+  throw new Error("the server loaded Fastify's Ajv compiler");
+});
+jest.mock("@fastify/fast-json-stringify-compiler", () => {
+  throw new Error("the server loaded Fastify's serializer compiler");
+});
+
 interface RawResponse {
   status: number;
   contentType: string;
