@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { RATE_BUCKETS, type RateBucket, type RateLimiter } from "../auth";
+import { loadRateLimiterRedis, type RateLimiterAbstract, RateLimiterMemory } from "./flexible-classes";
 import { FlexibleRateLimiter } from "./flexible-limiter";
 import type { RateLimitPolicy } from "./policy";
 
@@ -32,6 +32,7 @@ export function createRateLimiter(policy: RateLimitPolicy, options: { redisUrl: 
   });
   // Connection errors surface on each command; unhandled 'error' events would crash the process.
   redis.on("error", () => undefined);
+  const RateLimiterRedis = loadRateLimiterRedis();
   const limiters = buildLimiters(
     policy,
     (bucket, limit) =>

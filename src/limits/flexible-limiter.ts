@@ -1,5 +1,5 @@
-import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
 import { AuthError, type RateBucket, type RateLimiter } from "../auth";
+import { type RateLimiterAbstract, RateLimiterRes } from "./flexible-classes";
 
 function tooMany(res: RateLimiterRes): AuthError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
