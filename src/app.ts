@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Auth } from "./auth";
 import type { Config } from "./config";
@@ -34,9 +35,17 @@ export interface App {
 export async function createApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<App> {
   const modules = overrides.modules ?? MODULES;
   const metrics = createServerMetrics();
-  const core = await openCore(config, modules, { ...overrides, outcomes: metrics.auth });
+  const opening = openCore(config, modules, { ...overrides, outcomes: metrics.auth });
+  // Built while the core waits on its database (an embedded one boots on another thread), not after.
+  let schema: GraphQLSchema;
   try {
-    const schema = buildSchema(modules);
+    schema = buildSchema(modules);
+  } catch (error) {
+    await opening.then((core) => core.close(), () => undefined);
+    throw error;
+  }
+  const core = await opening;
+  try {
     const websocket = createWebSocketTransport(core, schema, config);
     watchLiveState(metrics, core, websocket);
     const http = await createHttpServer({

@@ -1,6 +1,5 @@
-import { createApp } from "./app";
 import { type Config, loadConfig } from "./config";
-import { GRAPHIQL_PATH, GRAPHQL_PATH } from "./http";
+import { startOpeningDatabase } from "./db";
 import { explainStartupFailure } from "./startup-failure";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -9,7 +8,11 @@ let config: Readonly<Config> | null = null;
 
 async function main(): Promise<void> {
   config = loadConfig();
-  const app = await createApp(config);
+  // The server's modules load while an embedded database boots on its own thread, instead of
+  // before it. A failure to open surfaces where createApp awaits the database.
+  const database = await startOpeningDatabase(config.databaseUrl);
+  const [{ createApp }, { GRAPHIQL_PATH, GRAPHQL_PATH }] = await Promise.all([import("./app"), import("./http")]);
+  const app = await createApp(config, { database: database.opened });
   const url = await app.listen();
   const explorer = config.introspection ? { graphiql: `${url}${GRAPHIQL_PATH}` } : {};
   app.logger.info({ url: `${url}${GRAPHQL_PATH}`, ...explorer, database: app.db.kind }, "auth server ready");

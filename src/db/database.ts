@@ -40,6 +40,11 @@ export interface OpenDatabaseOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL only: how long to wait for any answer before giving up on the connection (default 6000, ≥ statement + 1000). */
   queryTimeoutMs?: number;
+  /**
+   * Called once the database's own work is under way, before it is ready: PGlite's thread has
+   * been started (after the directory lock), PostgreSQL's pool created. See startOpeningDatabase.
+   */
+  onStarted?: () => void;
 }
 
 /**
@@ -51,6 +56,30 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
   const target = parseDatabaseUrl(url);
   // Each engine's driver loads only when that engine is opened: PGlite's package took ~13 ms of
   // a PostgreSQL start, pg and its Prisma adapter ~25 ms of an embedded one.
-  if (target.kind === "postgres") return (await import("./open-postgres")).openPostgres(target.connectionString, opts);
-  return (await import("./open-pglite")).openPglite(target.dataDir, url);
+  if (target.kind === "postgres") {
+    const db = (await import("./open-postgres")).openPostgres(target.connectionString, opts);
+    opts.onStarted?.();
+    return db;
+  }
+  return (await import("./open-pglite")).openPglite(target.dataDir, url, opts.onStarted);
+}
+
+/**
+ * Begins openDatabase and resolves as soon as the database's own work is under way (or the open
+ * has failed), not once it is ready, so that the caller's own work overlaps it: main.ts loads the
+ * server's modules (~0.4 s of its thread) while an embedded database boots on another (~1 s).
+ * Without the wait they would not overlap: the directory lock's file operations need this thread,
+ * which a module load holds until it is done. `opened` settles as openDatabase's promise would; a
+ * rejection is held for whoever awaits it, never reported as unhandled in the meantime.
+ */
+export async function startOpeningDatabase(url: string): Promise<{ opened: Promise<Database> }> {
+  let started = (): void => undefined;
+  const underWay = new Promise<void>((resolve) => (started = resolve));
+  const opened = openDatabase(url, { onStarted: () => started() });
+  const settled = opened.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([underWay, settled]);
+  return { opened };
 }

@@ -12,7 +12,7 @@ import { PrismaSigningKeyStore } from "./prisma-signing-key-store";
 import { PrismaUserStore } from "./prisma-user-store";
 import { sqlRetentionStore } from "./retention-store";
 
-export { openDatabase, type Database, type OpenDatabaseOptions, type PoolStats, type PrismaAdapterFactory } from "./database";
+export { openDatabase, startOpeningDatabase, type Database, type OpenDatabaseOptions, type PoolStats, type PrismaAdapterFactory } from "./database";
 export { countLiveSessions } from "./live-session-count";
 export { DataDirInUseError } from "./data-dir-in-use-error";
 export { parseDatabaseUrl, redact as redactDatabaseUrl, type DatabaseTarget } from "./database-url";

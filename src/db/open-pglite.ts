@@ -43,19 +43,20 @@ function pgliteAdapter(pglite: PGlite): PrismaAdapterFactory {
  * locked for this process before PGlite touches it and unlocked once PGlite has closed it;
  * `databaseUrl` is only named in the refusal when another process holds it.
  */
-export async function openPglite(dataDir: string | null, databaseUrl?: string): Promise<Database> {
-  if (dataDir === null) return start(new ThreadedPGlite(null, await optionsFor(null)), async () => undefined);
+export async function openPglite(dataDir: string | null, databaseUrl?: string, onStarted?: () => void): Promise<Database> {
+  if (dataDir === null) return start(new ThreadedPGlite(null, await optionsFor(null)), async () => undefined, onStarted);
   const lock = await acquireDataDirLock(dataDir, databaseUrl === undefined ? {} : { databaseUrl });
   try {
     await mkdir(lock.dataDir, { recursive: true });
-    return await start(new ThreadedPGlite(lock.dataDir, await optionsFor(lock.dataDir)), lock.release);
+    return await start(new ThreadedPGlite(lock.dataDir, await optionsFor(lock.dataDir)), lock.release, onStarted);
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function start(threaded: ThreadedPGlite, afterClose: () => Promise<void>): Promise<Database> {
+async function start(threaded: ThreadedPGlite, afterClose: () => Promise<void>, onStarted?: () => void): Promise<Database> {
+  onStarted?.();
   try {
     await threaded.waitReady;
   } catch (error) {

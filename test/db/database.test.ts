@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createStores, type Database, DataDirInUseError, migrate, openDatabase, parseDatabaseUrl } from "../../src/db";
+import { createStores, type Database, DataDirInUseError, migrate, openDatabase, parseDatabaseUrl, startOpeningDatabase } from "../../src/db";
 import { createTestDatabase } from "../support/postgres";
 import { describeWithPostgres } from "../support/services";
 
@@ -84,6 +84,57 @@ describe("openDatabase on PGlite", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("startOpeningDatabase (main.ts loads the server's modules meanwhile)", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "pglite-early-"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("resolves once PGlite's thread is starting, after the directory lock, before the database is ready", async () => {
+    const url = `pglite:${path.join(dir, "data")}`;
+    const early = await startOpeningDatabase(url);
+    let ready = false;
+    void early.opened.then(() => (ready = true));
+    // Booting takes the thread about a second; nothing of it can have finished within a turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ready).toBe(false);
+    // The lock is already this process's: a second open is refused while the first boots.
+    await expect(openDatabase(url)).rejects.toBeInstanceOf(DataDirInUseError);
+    const db = await early.opened;
+    try {
+      await expect(db.ping()).resolves.toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("resolves when the open fails, holding the failure for whoever awaits the database", async () => {
+    const url = `pglite:${path.join(dir, "held")}`;
+    const holder = await openDatabase(url);
+    const unhandled = jest.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      const early = await startOpeningDatabase(url);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).not.toHaveBeenCalled();
+      await expect(early.opened).rejects.toBeInstanceOf(DataDirInUseError);
+    } finally {
+      process.off("unhandledRejection", unhandled);
+      await holder.close();
+    }
+  });
+
+  it("rejects nothing itself for a URL it cannot parse: the database promise does", async () => {
+    const early = await startOpeningDatabase("mysql://app:s3cret@db/auth");
+    await expect(early.opened).rejects.toThrow(/Unsupported database URL/);
   });
 });
 

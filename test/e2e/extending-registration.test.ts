@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Module } from "../../src/core";
+import { openDatabase } from "../../src/db";
 import { buildSchema } from "../../src/graphql";
 import { printPublishedSchema } from "../../src/graphql/published-schema";
 import { MODULES } from "../../src/modules";
@@ -40,5 +43,21 @@ describe("registering the projects example module", () => {
     // Closed if it did start, so a failing assertion cannot leave a server running.
     started.then((server) => server.close()).catch(() => undefined);
     await expect(started).rejects.toThrow('Module "impostor" provides the service "auth", already provided by the core.');
+  });
+
+  it("refuses a module whose SDL does not build, and closes the database it opened meanwhile", async () => {
+    const broken: Module = { name: "broken", typeDefs: "type Query { broken: Nope @public }", resolvers: {} };
+    const dir = await mkdtemp(path.join(tmpdir(), "broken-module-"));
+    try {
+      const databaseUrl = `pglite:${path.join(dir, "data")}`;
+      const started = startServer({ modules: [...MODULES, broken], databaseUrl, env: { LOG_LEVEL: "silent" } });
+      started.then((server) => server.close()).catch(() => undefined);
+      await expect(started).rejects.toThrow(/Nope/);
+      // The schema is built while the core opens its database: the failure must not leave it open (locked).
+      const reopened = await openDatabase(databaseUrl);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
