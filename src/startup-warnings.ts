@@ -11,8 +11,8 @@ export const NODE_ENV_UNSET_WARNING =
   "secrets on disk, error details in answers. A deployment sets NODE_ENV=production (this notice goes away with NODE_ENV=development)";
 
 export const EMBEDDED_IN_PRODUCTION_WARNING =
-  "Production on the embedded database (DATABASE_URL=pglite:…): one process only, no replicas, no managed backups, and every " +
-  "query runs on the event loop. Use PostgreSQL: DATABASE_URL=postgresql://user:password@host:5432/db";
+  "Production on the embedded database (DATABASE_URL=pglite:…): one process only, no replicas, no managed backups, and " +
+  "one connection that runs every query in turn. Use PostgreSQL: DATABASE_URL=postgresql://user:password@host:5432/db";
 
 /**
  * Settings that are valid but unsafe, said once at start where the operator looks. Config only
