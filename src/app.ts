@@ -41,7 +41,7 @@ export async function createApp(config: Readonly<Config>, overrides: AppOverride
   try {
     schema = buildSchema(modules);
   } catch (error) {
-    await opening.then((core) => core.close(), () => undefined);
+    await opening.then((core) => core.close()).catch(() => undefined);
     throw error;
   }
   const core = await opening;

@@ -11,7 +11,17 @@ async function main(): Promise<void> {
   // The server's modules load while an embedded database boots on its own thread, instead of
   // before it. A failure to open surfaces where createApp awaits the database.
   const database = await startOpeningDatabase(config.databaseUrl);
-  const [{ createApp }, { GRAPHIQL_PATH, GRAPHQL_PATH }] = await Promise.all([import("./app"), import("./http")]);
+  let loaded: [typeof import("./app"), typeof import("./http")];
+  try {
+    loaded = await Promise.all([import("./app"), import("./http")]);
+  } catch (error) {
+    // Nothing else owns the database yet: its thread, directory lock and half-loaded template are
+    // this function's to end before the process exits.
+    await database.opened.then((db) => db.close()).catch(() => undefined);
+    throw error;
+  }
+  const [{ createApp }, { GRAPHIQL_PATH, GRAPHQL_PATH }] = loaded;
+  // createApp hands it to openCore, which closes it when anything after the open fails.
   const app = await createApp(config, { database: database.opened });
   const url = await app.listen();
   const explorer = config.introspection ? { graphiql: `${url}${GRAPHIQL_PATH}` } : {};

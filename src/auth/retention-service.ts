@@ -11,7 +11,7 @@ export interface RetentionPolicy {
    * or expired) and mail sent or given up on, longer ago than this, are deleted; 0 keeps them.
    */
   sessionRetentionMs: number;
-  /** Rows per DELETE: small, so no statement holds locks (or, on PGlite, the event loop) for long. */
+  /** Rows per DELETE: small, so no statement holds locks (or PGlite's single connection) for long. */
   batchSize: number;
   /** Upper bound on batches per kind and run; the rest waits for the next run. */
   maxBatchesPerRun: number;
@@ -71,7 +71,7 @@ export class RetentionService {
       const deleted = await deleteBatch(this.policy.batchSize);
       total += deleted;
       if (deleted < this.policy.batchSize) break;
-      // Let requests in between batches (PGlite runs every query on the event loop).
+      // Let requests in between batches (PGlite's one connection runs every statement in turn).
       await nextTurn();
     }
     return total;

@@ -26,7 +26,8 @@ export interface CoreOverrides {
    */
   outcomes?: AuthOutcomes;
   /**
-   * The database, already being opened: main.ts starts it before loading the server's modules,
+   * The database, already being opened (for the same `config.databaseUrl`, which the security
+   * events still connect to themselves): main.ts starts it before loading the server's modules,
    * so that an embedded database's thread boots (about 1 s) while they load (about 0.4 s on the
    * main thread). Default: opened here from `config.databaseUrl`.
    */
@@ -54,9 +55,16 @@ export interface Core {
  * every module's services. The only place, with the transports' own factories, that constructs clients.
  */
 export async function openCore(config: Readonly<Config>, modules: readonly Module[], overrides: CoreOverrides = {}): Promise<Core> {
-  const logger = overrides.logger ?? createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, config.nodeEnv, process.stdout.isTTY === true));
-  const clock = overrides.clock ?? systemClock;
+  // First: a database opened by the caller is this function's to close from here on.
   const db = await (overrides.database ?? openDatabase(config.databaseUrl));
+  let logger: Logger;
+  try {
+    logger = overrides.logger ?? createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, config.nodeEnv, process.stdout.isTTY === true));
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  const clock = overrides.clock ?? systemClock;
   // After the database is ours: a second process refused for a locked directory says only that.
   warnAboutRiskySettings(config, logger);
   const limits = createRateLimiter(config.rateLimits, { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });

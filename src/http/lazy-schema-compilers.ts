@@ -2,6 +2,9 @@ import { createRequire } from "node:module";
 import type { FastifyServerOptions } from "fastify";
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]>;
+export const HEADERS_SCHEMA_REFUSED =
+  "headers schemas are not supported by this server's lazily loaded validator (src/http/lazy-schema-compilers.ts): check the header in the handler";
+
 /** Both packages export a factory of `(externalSchemas, serverOptions) => compile`. */
 type Builder = (externalSchemas: unknown, options: unknown) => unknown;
 
@@ -11,16 +14,21 @@ type Builder = (externalSchemas: unknown, options: unknown) => unknown;
  * and none of this server's routes declares a body, query, params, headers or response schema, so
  * neither is ever called. A route that gains one compiles it with the same packages and defaults.
  *
- * One difference from the defaults: Fastify treats any builder passed here as a custom validator,
- * which skips its lowercasing of `required` names in a headers schema. Write header names in
- * lowercase there (test/http/lazy-schema-compilers.test.ts pins the rest).
+ * Except a headers schema, which is refused when its route is registered: Fastify treats any
+ * builder passed here as a custom validator and then skips its lowercasing of the schema's header
+ * names, so a mixed-case property would silently never be checked (a request's header names are
+ * lowercase). Stock Fastify's treatment would need its private helpers.
  */
 export function lazySchemaCompilers(load: (id: string) => unknown = fromFastify): { compilersFactory: CompilersFactory } {
   let validator: Builder | undefined;
   let serializer: Builder | undefined;
   const buildValidator: Builder = (externalSchemas, options) => {
     validator ??= (load("@fastify/ajv-compiler") as () => Builder)();
-    return validator(externalSchemas, options);
+    const compile = validator(externalSchemas, options) as (route: { httpPart?: string; url?: string }) => unknown;
+    return (route: { httpPart?: string; url?: string }) => {
+      if (route.httpPart === "headers") throw new Error(HEADERS_SCHEMA_REFUSED);
+      return compile(route);
+    };
   };
   const buildSerializer: Builder = (externalSchemas, options) => {
     serializer ??= (load("@fastify/fast-json-stringify-compiler") as () => Builder)();

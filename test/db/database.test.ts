@@ -123,6 +123,14 @@ describe("startOpeningDatabase (main.ts loads the server's modules meanwhile)", 
     process.on("unhandledRejection", unhandled);
     try {
       const early = await startOpeningDatabase(url);
+      // It waited for the refusal rather than returning before it (where nothing would hold it).
+      let state = "pending";
+      void early.opened.then(
+        () => (state = "open"),
+        () => (state = "refused"),
+      );
+      await Promise.resolve(); // the reaction to an already settled promise has run by now
+      expect(state).toBe("refused");
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(unhandled).not.toHaveBeenCalled();
       await expect(early.opened).rejects.toBeInstanceOf(DataDirInUseError);

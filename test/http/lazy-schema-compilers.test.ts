@@ -3,7 +3,7 @@ import fastifyCors from "@fastify/cors";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createRequire } from "node:module";
-import { lazySchemaCompilers } from "../../src/http/lazy-schema-compilers";
+import { HEADERS_SCHEMA_REFUSED, lazySchemaCompilers } from "../../src/http/lazy-schema-compilers";
 
 const fromFastify = createRequire(require.resolve("fastify"));
 
@@ -57,5 +57,16 @@ describe("lazySchemaCompilers", () => {
     expect((await lazy.inject({ method: "POST", url: "/echo", payload: { name: "ada" } })).json()).toEqual({ name: "ada" });
     expect(spy.loaded).toEqual(["@fastify/ajv-compiler", "@fastify/fast-json-stringify-compiler"]);
     await Promise.all([lazy.close(), stock.close()]);
+  });
+
+  it("refuses a headers schema when its route is registered, where stock Fastify's lowercasing would be skipped", async () => {
+    const app = Fastify({ schemaController: lazySchemaCompilers() });
+    app.get("/tenant", { schema: { headers: { type: "object", properties: { "X-Tenant": { type: "string", pattern: "^t-" } } } } }, async () => "ok");
+    await expect(app.ready()).rejects.toThrow(HEADERS_SCHEMA_REFUSED);
+    // What the refusal prevents: stock Fastify checks the header, a custom validator never would.
+    const stock = Fastify();
+    stock.get("/tenant", { schema: { headers: { type: "object", properties: { "X-Tenant": { type: "string", pattern: "^t-" } } } } }, async () => "ok");
+    expect((await stock.inject({ method: "GET", url: "/tenant", headers: { "x-tenant": "nope" } })).statusCode).toBe(400);
+    await Promise.all([app.close().catch(() => undefined), stock.close()]);
   });
 });

@@ -26,8 +26,8 @@ const [url, pauseMs, requests] = [process.argv[1], Number(process.argv[2]), JSON
 
 /**
  * Times requests from another process. In-process, the client reads the answer on the server's
- * event loop, so work the server does after answering (PGlite runs on that loop) would delay the
- * reading and be mistaken for a slower answer.
+ * event loop, so work the server does after answering would delay the reading and be mistaken for
+ * a slower answer.
  */
 export async function timeFromAnotherProcess(url: string, requests: readonly TimedRequest[], pauseMs = 50): Promise<Record<string, number[]>> {
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", CLIENT, url, String(pauseMs), JSON.stringify(requests)], { timeout: 60_000 });
