@@ -7,6 +7,8 @@ export const HEADERS_SCHEMA_REFUSED =
 
 /** Both packages export a factory of `(externalSchemas, serverOptions) => compile`. */
 type Builder = (externalSchemas: unknown, options: unknown) => unknown;
+/** What a validator builder returns: Fastify calls it per route part ("body", "headers", …). */
+type Compile = (route: { httpPart?: string }) => unknown;
 
 /**
  * Fastify's own schema compilers (Ajv, fast-json-stringify), loaded when a route first needs one.
@@ -24,8 +26,8 @@ export function lazySchemaCompilers(load: (id: string) => unknown = fromFastify)
   let serializer: Builder | undefined;
   const buildValidator: Builder = (externalSchemas, options) => {
     validator ??= (load("@fastify/ajv-compiler") as () => Builder)();
-    const compile = validator(externalSchemas, options) as (route: { httpPart?: string; url?: string }) => unknown;
-    return (route: { httpPart?: string; url?: string }) => {
+    const compile = validator(externalSchemas, options) as Compile;
+    return (route: Parameters<Compile>[0]) => {
       if (route.httpPart === "headers") throw new Error(HEADERS_SCHEMA_REFUSED);
       return compile(route);
     };
