@@ -10,7 +10,7 @@ import { pgliteHotSql } from "./hot-sql";
 import { closeOnce, ping } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
 import { ThreadedPGlite, type ThreadedPGliteOptions } from "./pglite-thread/threaded-pglite";
-import { readPgliteTemplate } from "./pglite-template";
+import { existingPgliteTemplateDir, readPgliteTemplate } from "./pglite-template";
 
 /*
  * PostgreSQL's memory settings for an embedded, single-connection database: shared_buffers
@@ -23,10 +23,25 @@ const START_PARAMS = [
   ...["-c", "shared_buffers=16MB", "-c", "temp_buffers=2MB", "-c", "wal_buffers=1MB", "-c", "maintenance_work_mem=16MB"],
 ];
 
-/** Options for a directory: a fresh one (no PG_VERSION yet) is loaded from the template when there is one. */
-async function optionsFor(dataDir: string | null): Promise<ThreadedPGliteOptions> {
+/** Where the build's templates are: each null when the build has not written it. */
+export interface PgliteTemplates {
+  dir(): string | null;
+  tarball(): Promise<ArrayBuffer | null>;
+}
+
+const BUILT_TEMPLATES: PgliteTemplates = { dir: existingPgliteTemplateDir, tarball: readPgliteTemplate };
+
+/**
+ * Options for a directory: a fresh one (no PG_VERSION yet) starts from the build's template when
+ * there is one: on disk from its directory (which PGlite's thread copies in), else and in memory
+ * from its tarball. Without either, PGlite runs initdb.
+ */
+export async function pgliteStartOptions(dataDir: string | null, templates: PgliteTemplates = BUILT_TEMPLATES): Promise<ThreadedPGliteOptions> {
   const fresh = dataDir === null || !existsSync(path.join(dataDir, "PG_VERSION"));
-  return { startParams: START_PARAMS, template: fresh ? await readPgliteTemplate() : null };
+  if (!fresh) return { startParams: START_PARAMS, template: null };
+  const templateDir = dataDir === null ? null : templates.dir();
+  if (templateDir !== null) return { startParams: START_PARAMS, template: null, templateDir };
+  return { startParams: START_PARAMS, template: await templates.tarball() };
 }
 
 /**
@@ -44,11 +59,11 @@ function pgliteAdapter(pglite: PGlite): PrismaAdapterFactory {
  * `databaseUrl` is only named in the refusal when another process holds it.
  */
 export async function openPglite(dataDir: string | null, databaseUrl?: string, onStarted?: () => void): Promise<Database> {
-  if (dataDir === null) return start(new ThreadedPGlite(null, await optionsFor(null)), async () => undefined, onStarted);
+  if (dataDir === null) return start(new ThreadedPGlite(null, await pgliteStartOptions(null)), async () => undefined, onStarted);
   const lock = await acquireDataDirLock(dataDir, databaseUrl === undefined ? {} : { databaseUrl });
   try {
     await mkdir(lock.dataDir, { recursive: true });
-    return await start(new ThreadedPGlite(lock.dataDir, await optionsFor(lock.dataDir)), lock.release, onStarted);
+    return await start(new ThreadedPGlite(lock.dataDir, await pgliteStartOptions(lock.dataDir)), lock.release, onStarted);
   } catch (error) {
     await lock.release();
     throw error;

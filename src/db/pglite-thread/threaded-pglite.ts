@@ -33,6 +33,11 @@ export interface ThreadedPGliteOptions {
   startParams: string[];
   /** A fresh directory's template (loadDataDir), as bytes. */
   template: ArrayBuffer | null;
+  /**
+   * A data directory that PGlite's thread copies into a fresh one before PGlite opens it (never
+   * with an in-memory database, and never with `template` too).
+   */
+  templateDir?: string | null;
 }
 
 export class ThreadedPGlite {
@@ -52,7 +57,7 @@ export class ThreadedPGlite {
 
   constructor(dataDir: string | null, options: ThreadedPGliteOptions) {
     this.worker = new Worker(sourcePath(__dirname, "worker.cjs"), {
-      workerData: { dataDir, startParams: options.startParams, template: options.template },
+      workerData: { dataDir, startParams: options.startParams, template: options.template, templateDir: options.templateDir ?? null },
       ...(options.template ? { transferList: [options.template] } : {}),
     });
     this.waitReady = new Promise<void>((resolve, reject) => {

@@ -18,7 +18,8 @@ async function main() {
   // statement of this server returns one.
   const asText = {};
   for (const oid of Object.keys(types.parsers)) if (/^\d+$/.test(oid)) asText[oid] = (value) => value;
-  const { dataDir, startParams, template } = workerData;
+  const { dataDir, startParams, template, templateDir } = workerData;
+  if (templateDir !== null) copyTemplate(templateDir, dataDir);
   const options = {
     startParams,
     parsers: asText,
@@ -49,6 +50,21 @@ async function main() {
     }
   });
   parentPort.postMessage({ ready: true });
+}
+
+/**
+ * Copies the template directory into a fresh data directory, on this thread so that the server's
+ * thread goes on loading its modules meanwhile. PG_VERSION is what makes a directory count as
+ * started (open-pglite.ts), so it is copied last: a copy cut short leaves a directory that is
+ * still fresh, and the next start copies the template over it again.
+ */
+function copyTemplate(templateDir, dataDir) {
+  const { cpSync, copyFileSync, readdirSync } = require("node:fs");
+  const path = require("node:path");
+  for (const name of readdirSync(templateDir)) {
+    if (name !== "PG_VERSION") cpSync(path.join(templateDir, name), path.join(dataDir, name), { recursive: true, force: true });
+  }
+  copyFileSync(path.join(templateDir, "PG_VERSION"), path.join(dataDir, "PG_VERSION"));
 }
 
 /**

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from "node:fs/promises";
+import { cpSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { messages, PGlite } from "@electric-sql/pglite";
 import { EMBEDDED_DATABASE_DOWN, ThreadedPGlite } from "../../../src/db/pglite-thread/threaded-pglite";
 import { isDatabaseUnavailable } from "../../../src/db/service-unavailable";
-import { writePgliteTemplate } from "../../../src/db/pglite-template";
+import { writePgliteTemplate, writePgliteTemplateDir } from "../../../src/db/pglite-template";
 
 /** PGlite on its worker thread: what the adapter, the hot statements and the migrator rely on. */
 describe("ThreadedPGlite", () => {
@@ -184,4 +184,62 @@ describe("the fresh-directory template", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("the fresh-directory template as a directory", () => {
+  let dir: string;
+  let templateDir: string;
+  const options = (extra: { templateDir?: string }) => ({ startParams: PGlite.defaultStartParams, template: null, ...extra });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "pglite-template-dir-"));
+    const file = path.join(dir, "template.tar.gz");
+    await writePgliteTemplate(file);
+    templateDir = path.join(dir, "template");
+    await writePgliteTemplateDir(file, templateDir);
+  }, 120_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("is written whole, and a second writer leaves the first one's directory and no partial one behind", async () => {
+    expect(existsSync(path.join(templateDir, "PG_VERSION"))).toBe(true);
+    await writePgliteTemplateDir(path.join(dir, "template.tar.gz"), templateDir);
+    expect((await readdir(dir)).sort()).toEqual(["template", "template.tar.gz"]);
+  }, 120_000);
+
+  it("is copied into a fresh directory by the database's thread, which is then a working database kept on disk", async () => {
+    const dataDir = path.join(dir, "copied");
+    const db = new ThreadedPGlite(dataDir, options({ templateDir }));
+    await db.waitReady;
+    await db.exec("CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)");
+    await db.close();
+    expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+    const again = new ThreadedPGlite(dataDir, options({}));
+    await again.waitReady;
+    expect((await again.query<{ n: number }>("SELECT count(*)::int AS n FROM kept")).rows).toEqual([{ n: 1 }]);
+    await again.close();
+    // The template itself is never opened: a second fresh directory has no such table.
+    const other = new ThreadedPGlite(path.join(dir, "other"), options({ templateDir }));
+    await other.waitReady;
+    expect((await other.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'")).rows).toEqual([{ n: 0 }]);
+    await other.close();
+  }, 120_000);
+
+  it("is copied over a copy that was cut short (no PG_VERSION yet, a file half written)", async () => {
+    const dataDir = path.join(dir, "cut-short");
+    cpSync(templateDir, dataDir, { recursive: true });
+    await unlink(path.join(dataDir, "PG_VERSION"));
+    await truncate(path.join(dataDir, "global", "pg_control"), 100);
+    await writeFile(path.join(dataDir, "pg_wal", "000000010000000000000001"), "garbage");
+    const db = new ThreadedPGlite(dataDir, options({ templateDir }));
+    await db.waitReady;
+    expect((await db.query<{ ok: number }>("SELECT 1 AS ok")).rows).toEqual([{ ok: 1 }]);
+    await db.close();
+  }, 120_000);
+
+  it("fails the start with the copy's error when the template cannot be read, leaving the directory fresh", async () => {
+    const dataDir = path.join(dir, "unreadable");
+    const db = new ThreadedPGlite(dataDir, options({ templateDir: path.join(dir, "no-such-template") }));
+    await expect(db.waitReady).rejects.toThrow(/ENOENT/);
+    expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(false);
+  }, 60_000);
 });
