@@ -18,6 +18,7 @@ import { withFreshPostgres } from "./postgres";
 import { cpuSeconds, rssKiB } from "./proc";
 import { scaleGoals } from "./scale";
 import { type RunningServer, startBareApollo, startBuiltServer } from "./server-process";
+import { bareApolloStartMs, pgliteOpenMs } from "./start-floors";
 
 type Engine = "PGlite" | "PostgreSQL";
 
@@ -55,8 +56,12 @@ async function engineGoals(engine: Engine, databaseUrl: string, port: number): P
   const fresh = await startBuiltServer(databaseUrl, port, env);
   await fresh.server.stop();
   const restarts: number[] = [];
+  const floors = { pglite: [] as number[], bareApollo: [] as number[] };
   let server: RunningServer | null = null;
   for (let i = 0; i < 3; i++) {
+    // The floors alternate with the restarts, so that the machine's drift hits both alike.
+    if (engine === "PGlite") floors.pglite.push(await pgliteOpenMs(databaseUrl.slice("pglite:".length)));
+    floors.bareApollo.push(await bareApolloStartMs(4713, secret));
     const started = await startBuiltServer(databaseUrl, port, env);
     restarts.push(started.readyMs);
     if (i < 2) await started.server.stop();
@@ -78,6 +83,7 @@ async function engineGoals(engine: Engine, databaseUrl: string, port: number): P
     value: median(restarts) / 1000,
     goal: { cmp: "≤", target: startGoal.existing },
   });
+  startFloorRows(engine, floors);
   try {
     await new Promise((r) => setTimeout(r, 500));
     const rssStartMb = rssKiB(server.pid) / 1024;
@@ -92,6 +98,26 @@ async function engineGoals(engine: Engine, databaseUrl: string, port: number): P
   } finally {
     await server.stop();
   }
+}
+
+/** What the start goals leave the server over node and the parts it starts, in the same run. */
+function startFloorRows(engine: Engine, floors: { pglite: number[]; bareApollo: number[] }): void {
+  if (floors.pglite.length > 0) {
+    recordGoal({
+      what: "start floor: node + the server's PGlite opener alone, same directory (s)",
+      engine,
+      measured: `median of 3, alternating with the restarts: ${(median(floors.pglite) / 1000).toFixed(2)} s`,
+      value: median(floors.pglite) / 1000,
+      goal: null,
+    });
+  }
+  recordGoal({
+    what: "start floor: bare Apollo-on-Fastify, no database (s)",
+    engine,
+    measured: `median of 3, alternating with the restarts: ${(median(floors.bareApollo) / 1000).toFixed(2)} s`,
+    value: median(floors.bareApollo) / 1000,
+    goal: null,
+  });
 }
 
 async function loadGoals(engine: Engine, server: RunningServer, secret: string): Promise<void> {
@@ -206,7 +232,7 @@ async function credentialGoals(engine: Engine, url: string): Promise<void> {
  * same token, alternating rounds so drift hits both; the median of the per-round ratios.
  */
 async function meVersusBareApollo(engine: Engine, url: string, ourPid: number, access: string, secret: string): Promise<void> {
-  const bare = await startBareApollo(4713, { JWT_SECRET: secret, BARE_ME_EMAIL: EMAIL });
+  const { server: bare } = await startBareApollo(4713, { JWT_SECRET: secret, BARE_ME_EMAIL: EMAIL });
   try {
     await new Promise((r) => setTimeout(r, 500));
     const bareStartMb = rssKiB(bare.pid) / 1024;

@@ -49,14 +49,15 @@ export async function startBuiltServer(
 /**
  * bench/bare-apollo-server.ts, the `me` floor, compiled (esbuild, one file, its packages left to
  * node_modules) and run as the server runs: plain node with the start script's variables and
- * flags. Under tsx its loader would add to its memory and start, and its RSS is a baseline too.
+ * flags. Under tsx its loader would add to its memory and start, and its RSS and its start to
+ * ready are baselines too.
  */
-export async function startBareApollo(port: number, env: Record<string, string>): Promise<RunningServer> {
+export async function startBareApollo(port: number, env: Record<string, string>): Promise<{ server: RunningServer; readyMs: number }> {
   // Inside node_modules, so that its imports resolve from the project's packages; never committed.
   const outfile = join(ROOT, "node_modules/.cache/auth-bench/bare-apollo-server.cjs");
   buildSync({ entryPoints: [join(ROOT, "bench/bare-apollo-server.ts")], outfile, format: "cjs", platform: "node", target: "node20", logLevel: "warning" });
   const start = startScript();
-  return (await spawnServer([...start.nodeArgs, outfile], "unused", port, { ...start.env, ...env }, 5)).server;
+  return spawnServer([...start.nodeArgs, outfile], "unused", port, { ...start.env, ...env }, 5);
 }
 
 /**
