@@ -1,5 +1,9 @@
 import { ApolloServer, type ApolloServerOptions } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
@@ -80,6 +84,10 @@ export function apolloConfig(options: ApolloOptions, policy = graphqlHttpPolicy(
       ...limits.plugins,
       // Responses are per-user and never cacheable; skip the per-field cache-hint bookkeeping.
       ApolloServerPluginCacheControlDisabled(),
+      // Inline traces (ftv1) serve federation gateways, and Apollo installs them only for a
+      // subgraph schema, which this server never builds. Disabled, Apollo no longer loads the
+      // plugin and its protobuf code on every start, after the database is up (about 20-30 ms).
+      ApolloServerPluginInlineTraceDisabled(),
       options.introspection ? sandboxLandingPage(GRAPHIQL_PATH) : ApolloServerPluginLandingPageDisabled(),
     ],
   };

@@ -1,12 +1,16 @@
 import { login, onlyError, signup, startServer, type TestServer } from "../support/server";
 
 // No route of the server has a validation or response schema, so Fastify's compilers are never
-// loaded (src/http/lazy-schema-compilers.ts, 50-65 ms of every start): loading one fails this file.
+// loaded (src/http/lazy-schema-compilers.ts, 50-65 ms of every start), nor is the protobuf code of
+// Apollo's inline traces (src/http/apollo.ts): loading any of them fails this file.
 jest.mock("@fastify/ajv-compiler", () => {
   throw new Error("the server loaded Fastify's Ajv compiler");
 });
 jest.mock("@fastify/fast-json-stringify-compiler", () => {
   throw new Error("the server loaded Fastify's serializer compiler");
+});
+jest.mock("@apollo/usage-reporting-protobuf", () => {
+  throw new Error("the server loaded Apollo's inline-trace protobuf code");
 });
 
 interface RawResponse {
