@@ -5,7 +5,8 @@
  * src/db/pglite-template.ts). A failure only costs fresh starts their speed, so it warns and exits 0.
  */
 import { existsSync } from "node:fs";
-import { existingPgliteTemplateDir, pgliteTemplatePath, writePgliteTemplate, writePgliteTemplateDir } from "../db/pglite-template";
+import { pgliteTemplatePath, writePgliteTemplate } from "../db/pglite-template";
+import { existingPgliteTemplateDir, writePgliteTemplateDir } from "../db/pglite-template-dir";
 
 async function main(): Promise<void> {
   const file = pgliteTemplatePath();
@@ -14,5 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`warning: no PGlite template was written (fresh embedded directories will run initdb): ${String(error)}\n`);
+  // Without the directory, fresh directories load the tarball; without the tarball too, they run initdb.
+  process.stderr.write(`warning: the PGlite template was not written whole (fresh embedded directories will start slower): ${String(error)}\n`);
 });

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -10,7 +10,8 @@ import { pgliteHotSql } from "./hot-sql";
 import { closeOnce, ping } from "./lifecycle";
 import { pgliteSqlDriver } from "./pglite-sql-driver";
 import { ThreadedPGlite, type ThreadedPGliteOptions } from "./pglite-thread/threaded-pglite";
-import { existingPgliteTemplateDir, readPgliteTemplate } from "./pglite-template";
+import { readPgliteTemplate } from "./pglite-template";
+import { existingPgliteTemplateDir } from "./pglite-template-dir";
 
 /*
  * PostgreSQL's memory settings for an embedded, single-connection database: shared_buffers
@@ -29,7 +30,7 @@ export interface PgliteTemplates {
   tarball(): Promise<ArrayBuffer | null>;
 }
 
-const BUILT_TEMPLATES: PgliteTemplates = { dir: existingPgliteTemplateDir, tarball: readPgliteTemplate };
+const BUILT_TEMPLATES: PgliteTemplates = { dir: () => existingPgliteTemplateDir(), tarball: readPgliteTemplate };
 
 /**
  * Options for a directory: a fresh one (no PG_VERSION yet) starts from the build's template when
@@ -62,7 +63,10 @@ export async function openPglite(dataDir: string | null, databaseUrl?: string, o
   if (dataDir === null) return start(new ThreadedPGlite(null, await pgliteStartOptions(null)), async () => undefined, onStarted);
   const lock = await acquireDataDirLock(dataDir, databaseUrl === undefined ? {} : { databaseUrl });
   try {
-    await mkdir(lock.dataDir, { recursive: true });
+    // A directory this process creates is its own alone, as PostgreSQL requires of its data
+    // directories: the files PGlite creates in it are readable by all under the usual umask. One
+    // that already exists keeps the modes its owner gave it.
+    if ((await mkdir(lock.dataDir, { recursive: true })) !== undefined) await chmod(lock.dataDir, 0o700);
     return await start(new ThreadedPGlite(lock.dataDir, await pgliteStartOptions(lock.dataDir)), lock.release, onStarted);
   } catch (error) {
     await lock.release();

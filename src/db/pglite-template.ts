@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -14,7 +14,7 @@ import { findProjectRoot } from "../project-root";
  *
  * The build writes it twice: as a tarball, which an in-memory database loads, and as a data
  * directory PGlite has already opened and closed, which PGlite's thread copies into a fresh
- * directory on disk before it starts (worker.cjs). Loading the tarball goes through PostgreSQL's
+ * directory on disk before it starts (pglite-template-dir.ts, worker.cjs). Loading the tarball goes through PostgreSQL's
  * WebAssembly file system and cost a fresh start about 0.9 s of its 1.6 s to ready; the copy takes
  * about 0.15 s, on the database's thread while the server's modules load.
  */
@@ -22,17 +22,6 @@ import { findProjectRoot } from "../project-root";
 /** dist/pglite-template/<PGlite version>.tar.gz in this project. */
 export function pgliteTemplatePath(): string {
   return path.join(findProjectRoot(__dirname), "dist", "pglite-template", `${pgliteVersion()}.tar.gz`);
-}
-
-/** dist/pglite-template/<PGlite version>/: the same template as a data directory. */
-export function pgliteTemplateDir(): string {
-  return path.join(findProjectRoot(__dirname), "dist", "pglite-template", pgliteVersion());
-}
-
-/** The template directory when the build has written it, else null. */
-export function existingPgliteTemplateDir(): string | null {
-  const dir = pgliteTemplateDir();
-  return existsSync(path.join(dir, "PG_VERSION")) ? dir : null;
 }
 
 /** The template's bytes (PGlite's `loadDataDir` takes them as a Blob), or null when the build has not written one. */
@@ -58,31 +47,8 @@ export async function writePgliteTemplate(file: string = pgliteTemplatePath()): 
   }
 }
 
-/**
- * Opens a directory from the tarball and closes it, so that the directory is what a fresh start
- * would have left on disk; written whole (renamed into place) or not at all.
- */
-export async function writePgliteTemplateDir(tarball: string = pgliteTemplatePath(), dir: string = pgliteTemplateDir()): Promise<void> {
-  const bytes = await readFile(tarball);
-  const partial = `${dir}.${process.pid}.partial`;
-  await rm(partial, { recursive: true, force: true });
-  const pglite = new PGlite(partial, { loadDataDir: new Blob([bytes]) });
-  try {
-    await pglite.waitReady;
-  } finally {
-    await pglite.close();
-  }
-  try {
-    await rename(partial, dir);
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    // Another build wrote it meanwhile: theirs is the same template.
-    if (!existsSync(path.join(dir, "PG_VERSION"))) throw error;
-  }
-}
-
 /** The installed PGlite's version, from its package.json (the package exports no such subpath). */
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   let dir = path.dirname(createRequire(__filename).resolve("@electric-sql/pglite"));
   for (;;) {
     const manifest = path.join(dir, "package.json");

@@ -3,6 +3,8 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuthError } from "../auth";
@@ -88,6 +90,11 @@ export function apolloConfig(options: ApolloOptions, policy = graphqlHttpPolicy(
       // subgraph schema, which this server never builds. Disabled, Apollo no longer loads the
       // plugin and its protobuf code on every start, after the database is up (about 20-30 ms).
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo reads APOLLO_KEY, APOLLO_GRAPH_REF and APOLLO_SCHEMA_REPORTING from the environment
+      // itself and would then send every operation's shape, or the schema, to Apollo's service.
+      // An auth server sends nothing anywhere that its own configuration (src/config) does not name.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       options.introspection ? sandboxLandingPage(GRAPHIQL_PATH) : ApolloServerPluginLandingPageDisabled(),
     ],
   };

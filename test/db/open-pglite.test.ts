@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type PgliteTemplates, pgliteStartOptions } from "../../src/db/open-pglite";
+import { openPglite, type PgliteTemplates, pgliteStartOptions } from "../../src/db/open-pglite";
 
 /** Which template a start uses: the lookups are stand-ins, the directory checks real. */
 describe("pgliteStartOptions", () => {
@@ -40,4 +40,31 @@ describe("pgliteStartOptions", () => {
     expect(options.templateDir ?? null).toBeNull();
     expect(options.startParams).toEqual(expect.arrayContaining(["shared_buffers=16MB"]));
   });
+});
+
+describe("openPglite on a directory", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "open-pglite-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const modeOf = async (at: string) => ((await stat(at)).mode & 0o777).toString(8);
+
+  it("makes a directory it creates private to this user (0700), its parents as the umask has them", async () => {
+    const dataDir = path.join(dir, "parent", "data");
+    const db = await openPglite(dataDir);
+    await db.close();
+    expect(await modeOf(dataDir)).toBe("700");
+    await mkdir(path.join(dir, "made-by-mkdir"));
+    expect(await modeOf(path.join(dir, "parent"))).toBe(await modeOf(path.join(dir, "made-by-mkdir")));
+  }, 60_000);
+
+  it("leaves the modes of a directory that already exists", async () => {
+    const dataDir = path.join(dir, "given");
+    await mkdir(dataDir);
+    await chmod(dataDir, 0o750);
+    const db = await openPglite(dataDir);
+    await db.close();
+    expect(await modeOf(dataDir)).toBe("750");
+  }, 60_000);
 });

@@ -2,7 +2,8 @@ import { login, onlyError, signup, startServer, type TestServer } from "../suppo
 
 // No route of the server has a validation or response schema, so Fastify's compilers are never
 // loaded (src/http/lazy-schema-compilers.ts, 50-65 ms of every start), nor is the protobuf code of
-// Apollo's inline traces (src/http/apollo.ts): loading any of them fails this file.
+// Apollo's inline traces and usage reports, nor its schema reporting, even with Apollo's own
+// variables set below (src/http/apollo.ts): loading any of them fails this file.
 jest.mock("@fastify/ajv-compiler", () => {
   throw new Error("the server loaded Fastify's Ajv compiler");
 });
@@ -10,7 +11,21 @@ jest.mock("@fastify/fast-json-stringify-compiler", () => {
   throw new Error("the server loaded Fastify's serializer compiler");
 });
 jest.mock("@apollo/usage-reporting-protobuf", () => {
-  throw new Error("the server loaded Apollo's inline-trace protobuf code");
+  throw new Error("the server loaded Apollo's trace and usage-report protobuf code");
+});
+jest.mock("@apollo/server/plugin/schemaReporting", () => {
+  throw new Error("the server loaded Apollo's schema reporting");
+});
+
+/** What would make Apollo report usage and the schema to its service, were it to read them. */
+const APOLLO_REPORTING_ENV = { APOLLO_KEY: "service:auth-server-test:not-a-key", APOLLO_GRAPH_REF: "auth-server-test@current", APOLLO_SCHEMA_REPORTING: "true" };
+const savedEnv = Object.fromEntries(Object.keys(APOLLO_REPORTING_ENV).map((name) => [name, process.env[name]]));
+beforeAll(() => Object.assign(process.env, APOLLO_REPORTING_ENV));
+afterAll(() => {
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 interface RawResponse {

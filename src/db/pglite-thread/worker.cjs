@@ -6,6 +6,7 @@
 // parsers (functions, which cannot cross threads) are applied on the calling thread.
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
+const { copyTemplate } = require("./copy-template.cjs");
 
 /** Set once PGlite is loaded: whether an error is PostgreSQL's (PGlite's DatabaseError). */
 let isDatabaseError = () => false;
@@ -50,21 +51,6 @@ async function main() {
     }
   });
   parentPort.postMessage({ ready: true });
-}
-
-/**
- * Copies the template directory into a fresh data directory, on this thread so that the server's
- * thread goes on loading its modules meanwhile. PG_VERSION is what makes a directory count as
- * started (open-pglite.ts), so it is copied last: a copy cut short leaves a directory that is
- * still fresh, and the next start copies the template over it again.
- */
-function copyTemplate(templateDir, dataDir) {
-  const { cpSync, copyFileSync, readdirSync } = require("node:fs");
-  const path = require("node:path");
-  for (const name of readdirSync(templateDir)) {
-    if (name !== "PG_VERSION") cpSync(path.join(templateDir, name), path.join(dataDir, name), { recursive: true, force: true });
-  }
-  copyFileSync(path.join(templateDir, "PG_VERSION"), path.join(dataDir, "PG_VERSION"));
 }
 
 /**

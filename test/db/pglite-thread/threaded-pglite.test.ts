@@ -1,11 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
 import { cpSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { messages, PGlite } from "@electric-sql/pglite";
 import { EMBEDDED_DATABASE_DOWN, ThreadedPGlite } from "../../../src/db/pglite-thread/threaded-pglite";
 import { isDatabaseUnavailable } from "../../../src/db/service-unavailable";
-import { writePgliteTemplate, writePgliteTemplateDir } from "../../../src/db/pglite-template";
+import { writePgliteTemplate } from "../../../src/db/pglite-template";
+import { writePgliteTemplateDir } from "../../../src/db/pglite-template-dir";
 
 /** PGlite on its worker thread: what the adapter, the hot statements and the migrator rely on. */
 describe("ThreadedPGlite", () => {
@@ -200,10 +201,42 @@ describe("the fresh-directory template as a directory", () => {
   }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  /** Every mode under `root` (the root's own too), as octal strings, counted. */
+  async function modesUnder(root: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const walk = async (at: string) => {
+      const info = await stat(at);
+      const key = `${info.isDirectory() ? "dir" : "file"} ${(info.mode & 0o777).toString(8)}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      if (info.isDirectory()) for (const name of await readdir(at)) await walk(path.join(at, name));
+    };
+    await walk(root);
+    return counts;
+  }
+
   it("is written whole, and a second writer leaves the first one's directory and no partial one behind", async () => {
     expect(existsSync(path.join(templateDir, "PG_VERSION"))).toBe(true);
     await writePgliteTemplateDir(path.join(dir, "template.tar.gz"), templateDir);
     expect((await readdir(dir)).sort()).toEqual(["template", "template.tar.gz"]);
+  }, 120_000);
+
+  it("is readable by every user (a server may run as another user than the build), and holds only initdb's output", async () => {
+    expect(Object.keys(await modesUnder(templateDir)).sort()).toEqual(["dir 755", "file 644"]);
+  });
+
+  it("removes the partial directories of builds whose process is gone, and replaces a directory in its way that is no template", async () => {
+    const target = path.join(dir, "second");
+    const abandoned = `${target}.999999999.partial`; // no such process
+    const live = `${target}.${process.ppid}.partial`; // another build, still running
+    await mkdir(abandoned);
+    await mkdir(live);
+    await mkdir(path.join(target, "base"), { recursive: true }); // no PG_VERSION
+    await writePgliteTemplateDir(path.join(dir, "template.tar.gz"), target);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(path.join(target, "PG_VERSION"))).toBe(true);
+    await rm(live, { recursive: true });
+    await rm(target, { recursive: true });
   }, 120_000);
 
   it("is copied into a fresh directory by the database's thread, which is then a working database kept on disk", async () => {
