@@ -102,22 +102,15 @@ async function engineGoals(engine: Engine, databaseUrl: string, port: number): P
 
 /** What the start goals leave the server over node and the parts it starts, in the same run. */
 function startFloorRows(engine: Engine, floors: { pglite: number[]; bareApollo: number[] }): void {
-  if (floors.pglite.length > 0) {
-    recordGoal({
-      what: "start floor: node + the server's PGlite opener alone, same directory (s)",
-      engine,
-      measured: `median of 3, alternating with the restarts: ${(median(floors.pglite) / 1000).toFixed(2)} s`,
-      value: median(floors.pglite) / 1000,
-      goal: null,
-    });
+  const rows: [string, number[]][] = [
+    ["start floor: node + the server's PGlite opener alone, same directory (s)", floors.pglite],
+    ["start floor: bare Apollo-on-Fastify, no database (s)", floors.bareApollo],
+  ];
+  for (const [what, samples] of rows) {
+    if (samples.length === 0) continue; // PostgreSQL has no opener floor
+    const seconds = median(samples) / 1000;
+    recordGoal({ what, engine, measured: `median of 3, alternating with the restarts: ${seconds.toFixed(2)} s`, value: seconds, goal: null });
   }
-  recordGoal({
-    what: "start floor: bare Apollo-on-Fastify, no database (s)",
-    engine,
-    measured: `median of 3, alternating with the restarts: ${(median(floors.bareApollo) / 1000).toFixed(2)} s`,
-    value: median(floors.bareApollo) / 1000,
-    goal: null,
-  });
 }
 
 async function loadGoals(engine: Engine, server: RunningServer, secret: string): Promise<void> {

@@ -7,7 +7,7 @@ import { pgliteTemplatePath, pgliteVersion } from "./pglite-template";
 
 /*
  * The template as a data directory (see pglite-template.ts): PGlite's thread copies it into a
- * fresh directory on disk (worker.cjs), which then starts as an existing one.
+ * fresh directory on disk (pglite-thread/copy-template.cjs), which then starts as an existing one.
  */
 
 /** dist/pglite-template/<PGlite version>/. */
@@ -38,7 +38,7 @@ export async function writePgliteTemplateDir(tarball: string = pgliteTemplatePat
     }
     // The build's user is often not the server's (npm ci as root, the service as its own user):
     // every server must be able to read it. It is initdb's output and holds nothing secret; each
-    // copy is made private (worker.cjs).
+    // copy is made private (pglite-thread/copy-template.cjs).
     await makeReadableByAll(partial);
     // Not a template (it has no PG_VERSION): left by something other than this function, which
     // only ever renames a whole one into place. In the way, it would fail every build.

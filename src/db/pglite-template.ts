@@ -14,9 +14,10 @@ import { findProjectRoot } from "../project-root";
  *
  * The build writes it twice: as a tarball, which an in-memory database loads, and as a data
  * directory PGlite has already opened and closed, which PGlite's thread copies into a fresh
- * directory on disk before it starts (pglite-template-dir.ts, worker.cjs). Loading the tarball goes through PostgreSQL's
- * WebAssembly file system and cost a fresh start about 0.9 s of its 1.6 s to ready; the copy takes
- * about 0.15 s, on the database's thread while the server's modules load.
+ * directory on disk before it starts (pglite-template-dir.ts, pglite-thread/copy-template.cjs).
+ * Loading the tarball goes through PostgreSQL's WebAssembly file system and cost a fresh start
+ * about 0.9 s of its 1.6 s to ready; the copy takes about 0.15 s, on the database's thread while
+ * the server's modules load.
  */
 
 /** dist/pglite-template/<PGlite version>.tar.gz in this project. */
