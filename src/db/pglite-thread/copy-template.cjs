@@ -32,6 +32,10 @@ function copyTemplate(templateDir, dataDir) {
       }
     }
   };
+  // The caller may hand over a directory that does not exist yet (ThreadedPGlite, unlike openPglite,
+  // creates none): without this, the copy would work only while readdir happened to list a
+  // directory before the first file.
+  fs.mkdirSync(dataDir, { recursive: true });
   copyDir(templateDir, dataDir, "PG_VERSION");
   copyFile(path.join(templateDir, "PG_VERSION"), path.join(dataDir, "PG_VERSION"));
 }

@@ -58,6 +58,17 @@ describe("copyTemplate (PGlite's thread, before a fresh directory opens)", () =>
     expect((await modes(from))["base/1/1255"]).toBe("file 644");
   });
 
+  it("creates the data directory when it does not exist yet, whichever entry the template lists first", async () => {
+    const from = path.join(root, "files-only");
+    await mkdir(from);
+    await writeFile(path.join(from, "postgresql.conf"), "# conf\n");
+    await writeFile(path.join(from, "PG_VERSION"), "17\n");
+    const to = path.join(root, "not-yet", "data");
+    copyTemplate(from, to);
+    expect(await readFile(path.join(to, "postgresql.conf"), "utf8")).toBe("# conf\n");
+    expect(existsSync(path.join(to, "PG_VERSION"))).toBe(true);
+  });
+
   it("writes PG_VERSION last: a copy that fails midway leaves the directory fresh", async () => {
     const from = await template(root);
     const to = path.join(root, "data");
